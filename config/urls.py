@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("mch.web.api_urls")),
+    path("admin/", admin.site.urls),
+    path("", include("mch.web.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += []
+
+__all__ = ["urlpatterns", "i18n_patterns"]
