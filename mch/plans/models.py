@@ -132,6 +132,9 @@ class PlanValue(models.Model):
         abstract = True
         ordering = ["plan_id", "order"]
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year}: {self.value_text or self.value}"
+
 
 class Target(PlanValue):
     comparator = models.CharField(max_length=8, choices=Comparator.choices)
@@ -181,6 +184,9 @@ class BudgetLine(models.Model):
     class Meta:
         ordering = ["plan_id", "order"]
 
+    def __str__(self) -> str:
+        return f"{self.year or '—'}: {self.amount_vnd:,} VND"
+
 
 class Task(models.Model):
     class Role(models.TextChoices):
@@ -196,3 +202,6 @@ class Task(models.Model):
 
     class Meta:
         ordering = ["plan_id", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.description[:60]}"
