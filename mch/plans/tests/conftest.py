@@ -2,16 +2,8 @@ import datetime as dt
 
 import pytest
 
+from mch.core.testing import make_unit
 from mch.indicators.models import Indicator, IndicatorVersion, PopulationGroup
-from mch.orgunits.models import OrgUnit
-
-
-def make_unit(*, code: str, name: str, level: str, parent: OrgUnit | None = None, **kw) -> OrgUnit:
-    unit = OrgUnit.objects.create(code=code, name=name, level=level, parent=parent, path="", **kw)
-    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
-    unit.depth = unit.path.count("/") - 2
-    unit.save(update_fields=["path", "depth"])
-    return unit
 
 
 def make_indicator(
