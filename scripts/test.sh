@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Run every check and the whole test suite, on SQLite and on PostgreSQL.
+#   TEST_DATABASES="sqlite postgres" (default) | "sqlite" | "postgres"
+#   POSTGRES_URL  default postgres://postgres@127.0.0.1:5432/mch
+set -euo pipefail
+source "$(dirname "$0")/bootstrap.sh" dev
+PY="$VENV/bin/python"
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> Cài Chromium cho kiểm thử trình duyệt (apt-get)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "!! Chromium (/usr/bin/chromium) chưa được cài: các kiểm thử trình duyệt sẽ thất bại." >&2
+  fi
+fi
+
+echo "==> ruff"
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
+echo "==> mypy (engine and services)"
+"$VENV/bin/mypy" --config-file pyproject.toml mch/plans/planfile.py mch/accounts/scope.py
+echo "==> migrations up to date"
+DJANGO_SECRET_KEY=check "$PY" manage.py makemigrations --check --dry-run
+echo "==> deployment checks (production settings)"
+DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64)" DJANGO_ALLOWED_HOSTS=mch.example.gov.vn \
+  "$PY" manage.py check --deploy --fail-level WARNING
+
+POSTGRES_URL="${POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/mch}"
+for db in ${TEST_DATABASES:-sqlite postgres}; do
+  echo "==> pytest on $db"
+  if [ "$db" = "postgres" ]; then
+    DATABASE_URL="$POSTGRES_URL" "$PY" -m pytest -q -p no:randomly "$@"
+  else
+    env -u DATABASE_URL "$PY" -m pytest -q "$@"
+  fi
+done
