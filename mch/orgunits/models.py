@@ -120,9 +120,7 @@ class UnitLineage(models.Model):
 
     change = models.ForeignKey(UnitChange, on_delete=models.CASCADE, related_name="links")
     source = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="successor_links")
-    target = models.ForeignKey(
-        OrgUnit, on_delete=models.CASCADE, related_name="predecessor_links"
-    )
+    target = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="predecessor_links")
     share = models.DecimalField(max_digits=6, decimal_places=5, null=True, blank=True)
     is_primary = models.BooleanField(default=True)
 
@@ -134,6 +132,9 @@ class UnitLineage(models.Model):
                 name="lineage_share_range",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}"
 
 
 class Attribute(models.TextChoices):
@@ -162,6 +163,9 @@ class UnitAttribute(models.Model):
                 fields=["unit", "key", "valid_from"], name="unitattribute_unique_start"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.key}={self.value}"
 
 
 class Facility(models.Model):
