@@ -27,10 +27,6 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args[0] in {"setup", "start"}:
         _django()
-        from django.conf import settings
-
-        if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-            settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("setup_demo")
         if args[0] == "setup":
