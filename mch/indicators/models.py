@@ -75,7 +75,9 @@ class IndicatorVersion(models.Model):
     class Meta:
         ordering = ["indicator_id", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "version"], name="indicator_version_unique"),
+            models.UniqueConstraint(
+                fields=["indicator", "version"], name="indicator_version_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(multiplier__in=[1, 100, 1000, 100000]),
                 name="indicator_multiplier_known",
@@ -97,7 +99,8 @@ class PopulationGroup(models.Model):
     name_vi = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
     definition = models.JSONField(
-        default=dict, help_text="Filter over person and unit attributes, e.g. {'ethnicity': 'minority'}"
+        default=dict,
+        help_text="Filter over person and unit attributes, e.g. {'ethnicity': 'minority'}",
     )
     order = models.PositiveSmallIntegerField(default=0)
 
