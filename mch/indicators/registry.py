@@ -63,8 +63,6 @@ VERSION_FIELDS = (
     "notes",
 )
 INDICATOR_KEYS = frozenset({"code", "domain", *VERSION_FIELDS})
-INDICATOR_REQUIRED = ("code", "domain", "name_vi", "name_en", "numerator", "multiplier")
-INDICATOR_REQUIRED += ("unit_symbol", "direction", "data_source")
 GROUP_KEYS = frozenset({"code", "name_vi", "name_en", "definition", "order"})
 TOP_KEYS = frozenset({"format", "population_groups", "indicators"})
 FILTER_OPERATORS = frozenset({"in", "not_in"})

@@ -20,7 +20,7 @@ def _latest_version_ids() -> QuerySet[IndicatorVersion]:
 
 
 def _with_latest(queryset: QuerySet[Indicator]) -> list[Indicator]:
-    indicators = list(
+    indicators: list[Indicator] = list(
         queryset.prefetch_related(
             Prefetch("versions", queryset=_latest_version_ids(), to_attr="_latest")
         )

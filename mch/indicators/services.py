@@ -18,6 +18,10 @@ from mch.indicators import registry
 from mch.indicators.models import Indicator, IndicatorVersion, PopulationGroup
 
 EDITABLE_FIELDS = frozenset(registry.VERSION_FIELDS)
+# Versions written by the loader carry one of these reasons; that is how a reload tells a
+# file change from an edit made in the admin site since the last load.
+CREATED_FROM_FILE = "Tạo từ tệp "
+UPDATED_FROM_FILE = "Cập nhật từ tệp "
 
 
 @dataclass
@@ -27,6 +31,7 @@ class CatalogueLoadSummary:
     indicators_created: int = 0
     versions_created: int = 0
     unchanged: int = 0
+    admin_edits_kept: list[str] = field(default_factory=list)
     domains_changed: int = 0
     groups_total: int = 0
     groups_created: int = 0
@@ -41,7 +46,10 @@ def catalogue_load(
     """Bring the database in line with the catalogue files; idempotent and all-or-nothing.
 
     A new indicator gets version 1; an indicator whose file definition differs from its
-    latest version gets the next version; an unchanged one is left alone. Indicators that
+    latest version gets the next version; an unchanged one is left alone. An edit made in
+    the admin site after the last load is kept as long as the file still says what was last
+    loaded from it (otherwise every reload would undo it); once the file changes, the file
+    wins and its definition becomes the next version. Indicators that
     exist in the database but no longer in any file are kept (codes are never reused) and
     listed in the summary. Raises ``registry.CatalogueError`` before writing anything when
     a file is malformed.
@@ -54,7 +62,7 @@ def catalogue_load(
     )
     with transaction.atomic():
         existing = {ind.code: ind for ind in Indicator.objects.select_for_update()}
-        latest = _latest_by_indicator(existing.values())
+        latest, latest_from_file = _latest_by_indicator(existing.values())
         for spec in catalogue.indicators:
             indicator = existing.get(spec.code)
             if indicator is None:
@@ -63,7 +71,7 @@ def catalogue_load(
                     indicator=indicator,
                     number=1,
                     values=spec.version_fields(),
-                    reason=f"Tạo từ tệp {spec.source}",
+                    reason=f"{CREATED_FROM_FILE}{spec.source}",
                     user=user,
                 )
                 summary.indicators_created += 1
@@ -78,11 +86,16 @@ def catalogue_load(
             if current is not None and version_values(current) == spec.version_fields():
                 summary.unchanged += 1
                 continue
+            loaded = latest_from_file.get(indicator.pk)
+            if loaded is not None and version_values(loaded) == spec.version_fields():
+                summary.unchanged += 1
+                summary.admin_edits_kept.append(spec.code)
+                continue
             _version_create(
                 indicator=indicator,
                 number=(current.version + 1) if current else 1,
                 values=spec.version_fields(),
-                reason=f"Cập nhật từ tệp {spec.source}",
+                reason=f"{UPDATED_FROM_FILE}{spec.source}",
                 user=user,
             )
             summary.versions_created += 1
@@ -153,12 +166,18 @@ def version_values(version: IndicatorVersion) -> dict[str, Any]:
     return values
 
 
-def _latest_by_indicator(indicators: Any) -> dict[int, IndicatorVersion]:
+def _latest_by_indicator(
+    indicators: Any,
+) -> tuple[dict[int, IndicatorVersion], dict[int, IndicatorVersion]]:
+    """Latest version of each indicator, and latest version written by the loader."""
     latest: dict[int, IndicatorVersion] = {}
+    from_file: dict[int, IndicatorVersion] = {}
     ids = [ind.pk for ind in indicators]
     for version in IndicatorVersion.objects.filter(indicator_id__in=ids).order_by("version"):
         latest[version.indicator_id] = version
-    return latest
+        if version.change_reason.startswith((CREATED_FROM_FILE, UPDATED_FROM_FILE)):
+            from_file[version.indicator_id] = version
+    return latest, from_file
 
 
 def _version_create(

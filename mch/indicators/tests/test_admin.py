@@ -130,3 +130,21 @@ def test_population_group_definition_is_validated(admin_client) -> None:
     assert bad.status_code == 200
     assert good.status_code == 302
     assert PopulationGroup.objects.get(code="g").definition == {}
+
+
+def test_adding_an_indicator_leads_to_its_first_version(admin_client) -> None:
+    response = admin_client.post(
+        reverse("admin:indicators_indicator_add"),
+        {
+            "code": "new_code",
+            "domain": "coverage",
+            "versions-TOTAL_FORMS": "0",
+            "versions-INITIAL_FORMS": "0",
+        },
+    )
+
+    indicator = Indicator.objects.get(code="new_code")
+    assert (
+        response.url
+        == reverse("admin:indicators_indicatorversion_add") + f"?indicator={indicator.pk}"
+    )

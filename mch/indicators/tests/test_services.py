@@ -189,3 +189,30 @@ def test_admin_edit_is_validated(
 
     assert message in " ".join(caught.value.messages)
     assert loaded.versions.count() == 1
+
+
+def test_reload_keeps_an_admin_edit_while_the_file_is_unchanged(write_catalogue) -> None:
+    directory = write_catalogue("core.yaml", [indicator_entry(code="a")])
+    catalogue_load(directory=directory)
+    indicator = Indicator.objects.get()
+    indicator_version_create(indicator=indicator, changes={"notes": "Sửa"}, reason="r", user=None)
+
+    summary = catalogue_load(directory=directory)
+
+    assert (summary.versions_created, summary.admin_edits_kept) == (0, ["a"])
+    assert indicator.current_version().notes == "Sửa"
+
+
+def test_changed_file_wins_over_an_earlier_admin_edit(write_catalogue) -> None:
+    directory = write_catalogue("core.yaml", [indicator_entry(code="a")])
+    catalogue_load(directory=directory)
+    indicator = Indicator.objects.get()
+    indicator_version_create(indicator=indicator, changes={"notes": "Sửa"}, reason="r", user=None)
+    write_catalogue("core.yaml", [indicator_entry(code="a", numerator="Mới")])
+
+    summary = catalogue_load(directory=directory)
+
+    latest = indicator.current_version()
+    assert (latest.version, latest.numerator, latest.notes) == (3, "Mới", "")
+    assert summary.changed_codes == ["a"]
+    assert list(indicator.versions.values_list("version", flat=True)) == [3, 2, 1]

@@ -32,6 +32,11 @@ class Command(BaseCommand):
         out.write(f"Phiên bản mới: {summary.versions_created}")
         if summary.changed_codes:
             out.write(f"  định nghĩa thay đổi: {', '.join(summary.changed_codes)}")
+        if summary.admin_edits_kept:
+            out.write(
+                "  giữ bản sửa trên trang quản trị (tệp không đổi): "
+                + ", ".join(summary.admin_edits_kept)
+            )
         if summary.domains_changed:
             out.write(f"  đổi lĩnh vực: {summary.domains_changed}")
         out.write(
