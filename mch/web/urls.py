@@ -1,7 +1,20 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from .views import home, indicators, plans, units
+from .views.auth import LoginView
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("dang-nhap/", LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("don-vi/", units.unit_tree, name="unit-tree"),
+    path("don-vi/<int:pk>/", units.unit_detail, name="unit-detail"),
+    path("don-vi/<int:pk>/con/", units.unit_children, name="unit-children"),
+    path("ke-hoach/", plans.plan_index, name="plan-list"),
+    path("ke-hoach/nhap/", plans.plan_upload, name="plan-import"),
+    path("ke-hoach/<slug:slug>/", plans.plan_detail, name="plan-detail"),
+    path("ke-hoach/<slug:slug>/xuat.json", plans.plan_export_json, name="plan-export"),
+    path("chi-so/", indicators.indicator_index, name="indicator-list"),
+    path("chi-so/<slug:code>/", indicators.indicator_detail, name="indicator-detail"),
 ]

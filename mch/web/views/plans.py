@@ -1,0 +1,118 @@
+"""Plan pages: list, the plan as the document states it, import and JSON export."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from mch.accounts.permissions import can_manage_plans, sees_only_own_tasks
+from mch.plans.models import Plan
+from mch.plans.selectors import (
+    TargetRow,
+    plan_conflicts,
+    plan_get,
+    plan_list,
+    plan_target_rows,
+    plan_tasks,
+)
+from mch.plans.services import PlanFileError, plan_export, plan_import
+
+MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024
+
+
+@login_required
+def plan_index(request: HttpRequest) -> HttpResponse:
+    plans = plan_list(user=request.user)
+    return render(
+        request,
+        "web/plans/list.html",
+        {"plans": plans, "can_manage_plans": can_manage_plans(request.user)},
+    )
+
+
+def _rows_by_objective(rows: list[TargetRow]) -> list[tuple[Any, list[TargetRow]]]:
+    groups: OrderedDict[Any, list[TargetRow]] = OrderedDict()
+    for row in rows:
+        groups.setdefault(row.objective, []).append(row)
+    return list(groups.items())
+
+
+@login_required
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = plan_get(user=request.user, slug=slug)
+    years, rows = plan_target_rows(plan=plan)
+    tasks_by_agency: OrderedDict[Any, list[Any]] = OrderedDict()
+    for task in plan_tasks(user=request.user, plan=plan):
+        tasks_by_agency.setdefault(task.agency, []).append(task)
+    objectives = list(plan.objectives.all())
+    return render(
+        request,
+        "web/plans/detail.html",
+        {
+            "plan": plan,
+            "years": years,
+            "groups": _rows_by_objective(rows),
+            "objectives": objectives,
+            "conflicts": plan_conflicts(plan=plan),
+            "budget_lines": list(plan.budget_lines.all()),
+            "budget_total": sum(line.amount_vnd for line in plan.budget_lines.all()),
+            "tasks_by_agency": list(tasks_by_agency.items()),
+            "own_tasks_only": sees_only_own_tasks(request.user),
+            "can_manage_plans": can_manage_plans(request.user),
+        },
+    )
+
+
+class PlanUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Plan file (YAML)"),
+        help_text=gettext_lazy("A mch-plan/1 file; importing a plan again replaces it."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_PLAN_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return upload
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_upload(request: HttpRequest) -> HttpResponse:
+    if not can_manage_plans(request.user):
+        raise PermissionDenied
+    problems: list[Any] = []
+    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            plan = plan_import(content=upload.read(), filename=upload.name, user=request.user)
+        except PlanFileError as error:
+            problems = list(error.problems)
+        else:
+            messages.success(request, _("Plan imported: %(title)s") % {"title": plan.title})
+            return redirect("plan-detail", slug=plan.slug)
+    return render(request, "web/plans/import.html", {"form": form, "problems": problems})
+
+
+@login_required
+def plan_export_json(request: HttpRequest, slug: str) -> HttpResponse:
+    if not can_manage_plans(request.user):
+        raise PermissionDenied
+    plan: Plan = plan_get(user=request.user, slug=slug)
+    response = JsonResponse(
+        plan_export(plan=plan), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}.json"'
+    return response
