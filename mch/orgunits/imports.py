@@ -129,7 +129,7 @@ def unit_shares_import(*, file: Path | str | io.TextIOBase) -> ImportResult:
         if link.pk in chosen:
             number, _, share = chosen[link.pk]
             totals[link.source_id] += share
-            first_row.setdefault(link.source_id, number)
+            first_row[link.source_id] = min(number, first_row.get(link.source_id, number))
         elif link.share is not None:
             totals[link.source_id] += link.share
     codes = {link.source_id: link.source.code for _, link, _ in chosen.values()}

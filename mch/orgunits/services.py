@@ -78,21 +78,28 @@ def unit_create(
 @transaction.atomic
 def units_bulk_create(*, units: Sequence[OrgUnit], batch_size: int | None = None) -> list[OrgUnit]:
     """Insert many unsaved units at once. A unit's parent is either already saved or
-    earlier in ``units``. Paths and depths are then filled in with one UPDATE per tree
+    also in ``units`` (in any order). Paths and depths are then filled in with one UPDATE per tree
     level, so loading thousands of units costs a handful of statements."""
     saved_ids: set[int] = set()
+    in_batch = {id(unit) for unit in units}
     generation: dict[int, int] = {}  # id(unit) -> generation within this batch
-    for unit in units:
+
+    def generation_of(unit: OrgUnit, seen: int = 0) -> int:
+        if id(unit) in generation:
+            return generation[id(unit)]
         parent = unit.parent
-        _check(unit, parent)
-        if parent is None or parent.pk is not None and id(parent) not in generation:
-            generation[id(unit)] = 0
-        elif id(parent) in generation:
-            generation[id(unit)] = generation[id(parent)] + 1
+        if parent is None or (parent.pk is not None and id(parent) not in in_batch):
+            value = 0
+        elif id(parent) in in_batch and seen < len(units):
+            value = generation_of(parent, seen + 1) + 1
         else:
-            raise ValidationError(
-                f"Đơn vị cha của {unit.code} chưa được lưu và không nằm trước nó."
-            )
+            raise ValidationError(f"Đơn vị cha của {unit.code} chưa được lưu.")
+        generation[id(unit)] = value
+        return value
+
+    for unit in units:
+        _check(unit, unit.parent)
+        generation_of(unit)
         unit.path, unit.depth = "", 0
     for level in range(max(generation.values(), default=-1) + 1):
         batch = [unit for unit in units if generation[id(unit)] == level]
