@@ -73,7 +73,10 @@ def seed_provinces() -> tuple[list[OrgUnit], list[OrgUnit]]:
 
 
 def _old_province_code(commune: OrgUnit) -> str:
-    return commune.parent.parent.code if commune.parent.level == Level.DISTRICT else ""
+    district = commune.parent
+    if district is None or district.level != Level.DISTRICT or district.parent is None:
+        return ""
+    return district.parent.code
 
 
 def _draw(code: str, era: str, profile: tuple[float, float]) -> dict[str, str]:

@@ -44,7 +44,9 @@ class ImportResult:
     updated: int
 
 
-def _rows(file: Path | str | io.TextIOBase, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
+def _rows(
+    file: Path | str | io.TextIOBase, columns: tuple[str, ...]
+) -> list[tuple[int, dict[str, str]]]:
     if isinstance(file, str | Path):
         text = Path(file).read_text(encoding="utf-8-sig")
     else:
