@@ -211,14 +211,24 @@ def plans_load_sources(
     """Load every shipped plan file; one failing file stops the load with its problems."""
     plans = []
     for path in sorted((directory or SOURCES_DIR).glob("*.yaml")):
+        content = path.read_bytes()
+        unchanged = Plan.objects.filter(source_sha256=hashlib.sha256(content).hexdigest()).first()
+        if unchanged is not None:
+            if progress:
+                progress(f"{path.name}: không đổi")
+            plans.append(unchanged)
+            continue
         try:
-            plan = plan_import(content=path.read_bytes(), filename=path.name)
+            plan = plan_import(content=content, filename=path.name)
         except PlanFileError as exc:
             raise PlanFileError(
                 [Problem(p.line, f"{path.name}: {p.message}") for p in exc.problems]
             ) from exc
         if progress:
-            progress(f"{path.name}: {plan.targets.count()} chỉ tiêu")
+            progress(
+                f"{path.name}: {plan.targets.count()} chỉ tiêu, "
+                f"{plan.observations.count()} giá trị thực hiện/cơ sở, {plan.tasks.count()} nhiệm vụ"
+            )
         plans.append(plan)
     return plans
 
