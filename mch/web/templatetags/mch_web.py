@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -51,8 +52,10 @@ def target_text(target: Any, unit_symbol: str = "") -> str:
     """Comparator and value as written: "xuống 10‰", "<9,5", "tăng 15% so với 2020"."""
     text = _value_as_written(target, unit_symbol)
     word = COMPARATOR_WORDS.get(target.comparator, "")
-    lowered = text.lower()
-    if word and not lowered.startswith(word) and not text.startswith(_ALREADY_COMPARED):
+    # A written phrase ("đạt trên 99%", "duy trì đến năm 2030") already says how it compares;
+    # only a bare figure ("10‰", "98%") needs the comparator word in front.
+    bare_figure = not any(char.isalpha() for char in text)
+    if word and bare_figure and not text.startswith(_ALREADY_COMPARED):
         text = f"{word} {text}"
     relative = target.comparator in {"tang", "giam"} and target.baseline_year
     if relative and str(target.baseline_year) not in text:
@@ -97,3 +100,9 @@ def share_percent(share: Any) -> str:
 @register.filter
 def minutes(delta: Any) -> int:
     return max(1, round(delta.total_seconds() / 60)) if delta else 0
+
+
+@register.filter
+def nfc(text: Any) -> str:
+    """Composed Unicode: Django's own name for Vietnamese is stored decomposed."""
+    return unicodedata.normalize("NFC", str(text))

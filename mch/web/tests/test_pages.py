@@ -179,3 +179,18 @@ def test_english_is_one_switch_away(as_user, world) -> None:
     assert "Leader (read only)" in page
     client.post(reverse("set_language"), {"language": "vi", "next": reverse("home")})
     assert "Kế hoạch liên quan đến đơn vị" in text(client.get(reverse("home")))
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(
+    client, world, settings
+) -> None:
+    settings.MIDDLEWARE = [
+        "mch.web.middleware.VietnameseFirstLocaleMiddleware"
+        if name == "django.middleware.locale.LocaleMiddleware"
+        else name
+        for name in settings.MIDDLEWARE
+    ]
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đăng nhập" in page
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert "Log in" in client.get(reverse("login")).content.decode()

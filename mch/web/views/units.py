@@ -20,11 +20,14 @@ BEFORE_REFORM = REFORM_DAY - dt.timedelta(days=1)
 
 
 def chosen_day(request: HttpRequest) -> dt.date:
-    raw = request.GET.get("on", "")
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        return timezone.localdate()
+    """The day asked for as dd/mm/yyyy (typed) or yyyy-mm-dd (links); today otherwise."""
+    raw = request.GET.get("on", "").strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    return timezone.localdate()
 
 
 def scoped_unit(request: HttpRequest, pk: int) -> OrgUnit:
