@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal
 from typing import Any
@@ -39,9 +40,15 @@ def number(value: Any, digits: int = 2) -> str:
     return text
 
 
+# An annex cell typed with a decimal point ("18.5", ">75.0"): one or two decimals cannot
+# be a Vietnamese thousands group ("100.000"), so the point is the decimal separator.
+_POINT_DECIMAL = re.compile(r"^([<>≤≥=]?\s*\d+)\.(\d{1,2})(\s*(?:%|‰)?)$")
+
+
 def _value_as_written(item: Any, unit_symbol: str = "") -> str:
     if item.value_text:
-        return item.value_text
+        separator = formats.get_format("DECIMAL_SEPARATOR")
+        return _POINT_DECIMAL.sub(rf"\1{separator}\2\3", item.value_text.strip())
     if item.value is None:
         return ""
     return f"{number(item.value)}{unit_symbol}"

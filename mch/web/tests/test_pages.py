@@ -194,3 +194,25 @@ def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(
     assert "Đăng nhập" in page
     client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
     assert "Log in" in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("18.5", "18,5"), (">75.0", "&gt;75,0"), ("99.9%", "99,9%"), ("30/100.000", "30/100.000")],
+)
+def test_annex_cells_typed_with_a_point_show_the_decimal_comma(
+    as_user, world, written, shown
+) -> None:
+    from mch.plans.models import Target
+
+    Target.objects.filter(plan=world.plan, year=2025, indicator__code="u5_mortality").update(
+        value_text=written, comparator="bare"
+    )
+    page = text(as_user(world.leader).get(reverse("plan-detail", args=[world.plan.slug])))
+    assert shown in page
+
+
+def test_unit_tree_accepts_a_typed_day_first_date(as_user, world) -> None:
+    page = text(as_user(world.officer).get(reverse("unit-tree"), {"on": "30/06/2025"}))
+    assert "Huyện Ninh Phước" in page
+    assert 'value="30/06/2025"' in page
