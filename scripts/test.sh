@@ -18,8 +18,11 @@ fi
 echo "==> ruff"
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
-echo "==> mypy (engine and services)"
-"$VENV/bin/mypy" --config-file pyproject.toml mch/plans/planfile.py mch/accounts/scope.py
+echo "==> mypy (file formats, services, selectors, scope)"
+DJANGO_SECRET_KEY=check "$VENV/bin/mypy" --config-file pyproject.toml \
+  mch/accounts/scope.py mch/plans/planfile.py mch/plans/services.py mch/plans/selectors.py \
+  mch/indicators/registry.py mch/indicators/services.py mch/indicators/selectors.py \
+  mch/orgunits/services.py mch/orgunits/selectors.py mch/orgunits/reference.py
 echo "==> migrations up to date"
 DJANGO_SECRET_KEY=check "$PY" manage.py makemigrations --check --dry-run
 echo "==> deployment checks (production settings)"

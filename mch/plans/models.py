@@ -40,7 +40,7 @@ class SourcePart(models.TextChoices):
 class Plan(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=PlanKind.choices)
-    number = models.CharField(_("number"), max_length=64, blank=True)
+    number = models.CharField(_("number"), max_length=120, blank=True)
     title = models.TextField(_("title"))
     issuer_name = models.CharField(_("issuing body"), max_length=200)
     issuer_unit = models.ForeignKey(
@@ -50,19 +50,19 @@ class Plan(models.Model):
         "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="scoped_plans"
     )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
-    issued_text = models.CharField(
-        _("date as written"), max_length=120, blank=True, help_text="Place and date as printed."
+    issued_text = models.TextField(
+        _("date as written"), blank=True, help_text="Place and date as printed."
     )
     signer_name = models.CharField(max_length=120, blank=True)
-    signer_title = models.CharField(max_length=200, blank=True)
+    signer_title = models.TextField(blank=True)
     period_start = models.PositiveSmallIntegerField(_("period from"))
     period_end = models.PositiveSmallIntegerField(_("period to"))
     legal_basis = models.JSONField(_("legal basis"), default=list)
     summary = models.TextField(blank=True)
     report_deadline_month = models.PositiveSmallIntegerField(null=True, blank=True)
     report_deadline_day = models.PositiveSmallIntegerField(null=True, blank=True)
-    report_deadline_text = models.CharField(max_length=300, blank=True)
-    report_recipient = models.CharField(max_length=300, blank=True)
+    report_deadline_text = models.TextField(blank=True)
+    report_recipient = models.TextField(blank=True)
     notes = models.JSONField(
         default=list, help_text="What the document says that the data model cannot hold."
     )
@@ -121,10 +121,10 @@ class PlanValue(models.Model):
     year = models.PositiveSmallIntegerField()
     population = models.ForeignKey("indicators.PopulationGroup", on_delete=models.PROTECT)
     value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    value_text = models.CharField(_("as written"), max_length=64, blank=True)
+    value_text = models.CharField(_("as written"), max_length=300, blank=True)
     quote = models.TextField(_("quote"), blank=True)
     source_part = models.CharField(max_length=8, choices=SourcePart.choices)
-    source_ref = models.CharField(_("where in the document"), max_length=120, blank=True)
+    source_ref = models.CharField(_("where in the document"), max_length=300, blank=True)
     note = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
@@ -176,8 +176,8 @@ class BudgetLine(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
     year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty: whole period")
     amount_vnd = models.BigIntegerField()
-    funding_source = models.CharField(max_length=200, blank=True)
-    item = models.CharField(max_length=300, blank=True)
+    funding_source = models.TextField(blank=True)
+    item = models.TextField(blank=True)
     quote = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
@@ -197,7 +197,7 @@ class Task(models.Model):
     agency = models.ForeignKey("orgunits.Agency", on_delete=models.PROTECT, related_name="tasks")
     role = models.CharField(max_length=8, choices=Role.choices, default=Role.LEAD)
     description = models.TextField()
-    source_ref = models.CharField(max_length=120, blank=True)
+    source_ref = models.CharField(max_length=300, blank=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -182,7 +182,7 @@ _Loader.add_implicit_resolver(
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
-    result = _Map(loader.construct_mapping(node, deep=True))
+    result = _Map(cast(dict[str, Any], loader.construct_mapping(node, deep=True)))
     result.line = node.start_mark.line + 1
     return result
 
@@ -206,7 +206,9 @@ class _Reader:
     def problem(self, node: Any, message: str) -> None:
         self.problems.append(Problem(getattr(node, "line", None), message))
 
-    def text(self, node: _Map, key: str, *, required: bool = False, where: str = "") -> str:
+    def text(
+        self, node: dict[str, Any], key: str, *, required: bool = False, where: str = ""
+    ) -> str:
         value = node.get(key)
         if value is None or value == "":
             if required:
@@ -218,7 +220,7 @@ class _Reader:
         return str(value).strip()
 
     def integer(
-        self, node: _Map, key: str, *, required: bool = False, where: str = ""
+        self, node: dict[str, Any], key: str, *, required: bool = False, where: str = ""
     ) -> int | None:
         value = node.get(key)
         if value is None:
@@ -230,7 +232,7 @@ class _Reader:
             return None
         return value
 
-    def number(self, node: _Map, key: str, *, where: str = "") -> Decimal | None:
+    def number(self, node: dict[str, Any], key: str, *, where: str = "") -> Decimal | None:
         value = node.get(key)
         if value is None:
             return None
@@ -248,7 +250,13 @@ class _Reader:
             return None
 
     def choice(
-        self, node: _Map, key: str, allowed: set[str], *, default: str = "", where: str = ""
+        self,
+        node: dict[str, Any],
+        key: str,
+        allowed: set[str],
+        *,
+        default: str = "",
+        where: str = "",
     ) -> str:
         value = self.text(node, key, where=where) or default
         if value not in allowed:
@@ -258,7 +266,7 @@ class _Reader:
             )
         return value
 
-    def date(self, node: _Map, key: str, *, where: str = "") -> dt.date | None:
+    def date(self, node: dict[str, Any], key: str, *, where: str = "") -> dt.date | None:
         value = node.get(key)
         if value is None or value == "":
             return None
@@ -296,7 +304,7 @@ class _Reader:
                 self.problem(value, f"Mỗi phần tử của '{key}' phải là một bảng khóa: giá trị.")
         return good
 
-    def unit_ref(self, node: _Map | None, what: str) -> UnitRef | None:
+    def unit_ref(self, node: dict[str, Any] | None, what: str) -> UnitRef | None:
         if node is None:
             return None
         level = self.choice(node, "level", LEVELS, where=f" của {what}")
@@ -307,7 +315,7 @@ class _Reader:
                 node, f"Thiếu ngày 'on' của {what} (mã đơn vị có hiệu lực theo thời gian)."
             )
             return None
-        return UnitRef(level=level, code=code, on=on, line=node.line)
+        return UnitRef(level=level, code=code, on=on, line=getattr(node, "line", None))
 
 
 def parse(text: str | bytes) -> PlanSpec:
@@ -493,6 +501,7 @@ def _value(
 def _check_years_and_duplicates(r: _Reader, spec: PlanSpec) -> None:
     start, end = spec.period_start, spec.period_end
     seen: dict[tuple[Any, ...], int | None] = {}
+    key: tuple[Any, ...]
     for target in spec.targets:
         if start and end and target.year and not start <= target.year <= end:
             r.problems.append(

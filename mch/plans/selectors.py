@@ -99,7 +99,7 @@ def plan_target_rows(*, plan: Plan) -> tuple[list[int], list[TargetRow]]:
         if isinstance(item, Target):
             row["targets"].setdefault(item.year, []).append(item)
             row["order"] = min(row["order"], item.order)
-        elif item.kind == Observation.Kind.BASELINE:
+        elif isinstance(item, Observation) and item.kind == Observation.Kind.BASELINE:
             row["baselines"].append(item)
         else:
             row["actuals"].append(item)

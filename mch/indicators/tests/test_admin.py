@@ -10,15 +10,6 @@ from mch.indicators.tests.conftest import indicator_entry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings) -> None:
-    # Tests run with production settings, where static files need a collected manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def indicator(write_catalogue) -> Indicator:
     catalogue_load(directory=write_catalogue("core.yaml", [indicator_entry(code="a")]))

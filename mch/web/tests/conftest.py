@@ -8,11 +8,6 @@ from .factories import World, build_world
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings) -> None:
-    # Production settings use the manifest storage, which needs collectstatic first.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
