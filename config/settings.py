@@ -150,13 +150,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
 # Served from the installed packages' static folders when MCH_STATIC_FROM_FINDERS=1 (tests,
 # quick trials); otherwise from STATIC_ROOT after `mch collectstatic`, with hashed names.
-WHITENOISE_USE_FINDERS = _flag("MCH_STATIC_FROM_FINDERS", False)
+WHITENOISE_USE_FINDERS = DEBUG or _flag("MCH_STATIC_FROM_FINDERS", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or WHITENOISE_USE_FINDERS
+            if WHITENOISE_USE_FINDERS
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -10,8 +11,9 @@ from django.http import Http404
 
 from mch.accounts.permissions import sees_only_own_tasks
 from mch.accounts.scope import Scope
+from mch.indicators.models import Direction
 
-from .models import Objective, Observation, Plan, Target, Task
+from .models import Comparator, Objective, Observation, Plan, Target, Task
 
 
 def _visible(user: Any) -> QuerySet[Plan]:
@@ -58,8 +60,18 @@ class TargetRow:
         return [year for year, items in self.targets.items() if _disagree(items)]
 
 
+def _meaning(target: Target) -> tuple[str, Decimal | None, int | None]:
+    """What a target asks for: a bare annex value means "reach it in the good direction",
+    the same as đạt (higher is better) or xuống (lower is better)."""
+    comparator = target.comparator
+    if comparator == Comparator.BARE:
+        lower = target.indicator_version.direction == Direction.LOWER
+        comparator = Comparator.XUONG if lower else Comparator.DAT
+    return comparator, target.value, target.baseline_year
+
+
 def _disagree(targets: list[Target]) -> bool:
-    return len({(t.comparator, t.value, t.baseline_year) for t in targets}) > 1
+    return len({_meaning(t) for t in targets}) > 1
 
 
 def plan_target_rows(*, plan: Plan) -> tuple[list[int], list[TargetRow]]:

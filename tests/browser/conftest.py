@@ -51,14 +51,6 @@ def browser() -> Iterator[object]:
     playwright.stop()
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def demo(transactional_db) -> None:
     """The real reference data, catalogue, five plans and demo users."""
