@@ -9,6 +9,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from mch.indicators.registry import VERSION_FIELDS
+
 from .models import Domain, Indicator, IndicatorVersion
 from .selectors import indicator_get, indicator_list
 
@@ -16,23 +18,7 @@ from .selectors import indicator_get, indicator_list
 class IndicatorVersionSerializer(serializers.ModelSerializer[IndicatorVersion]):
     class Meta:
         model = IndicatorVersion
-        fields = [
-            "version",
-            "name_vi",
-            "name_en",
-            "definition_vi",
-            "definition_en",
-            "numerator",
-            "denominator",
-            "multiplier",
-            "unit_symbol",
-            "direction",
-            "data_source",
-            "disaggregations",
-            "notes",
-            "change_reason",
-            "created_at",
-        ]
+        fields = ["version", *VERSION_FIELDS, "change_reason", "created_at"]
 
 
 class IndicatorSerializer(serializers.ModelSerializer[Indicator]):

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from mch.accounts.models import Role, User
 from mch.accounts.services import user_create
+from mch.core.testing import make_unit
 from mch.indicators.models import Indicator, IndicatorVersion, PopulationGroup
 from mch.orgunits.models import (
     Agency,
@@ -27,32 +28,6 @@ from mch.plans.models import BudgetLine, Objective, Observation, Plan, Target, T
 PASSWORD = "Mat-khau-thu-2025!"
 REFORM_DAY = dt.date(2025, 7, 1)
 LAST_OLD_DAY = dt.date(2025, 6, 30)
-
-
-def make_unit(
-    *,
-    name: str,
-    level: str,
-    code: str,
-    parent: OrgUnit | None = None,
-    kind: str = "",
-    valid_from: dt.date | None = None,
-    valid_to: dt.date | None = None,
-) -> OrgUnit:
-    unit = OrgUnit.objects.create(
-        name=name,
-        level=level,
-        code=code,
-        parent=parent,
-        kind=kind,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        path="/",
-        depth=(parent.depth + 1) if parent else 0,
-    )
-    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
-    unit.save(update_fields=["path"])
-    return unit
 
 
 def make_indicator(
