@@ -167,14 +167,8 @@ def _specs(source: _Source, label: str) -> list[_Spec]:
                 key,
                 country,
                 {
-                    "name": row["province"],
-                    "short_name": row["provinceShort"],
-                    "kind": _kind_of(row["province"], row["provinceShort"]),
-                    "valid_to": None,
-                    "latitude": row["provinceLat"],
-                    "longitude": row["provinceLon"],
+                    **_province_fields(row, valid_to=None, source=label),
                     "area_km2": round(areas[pkey], 2) or None,
-                    "source": label,
                 },
             )
         )
@@ -188,15 +182,7 @@ def _specs(source: _Source, label: str) -> list[_Spec]:
                 _Spec(
                     key,
                     country,
-                    {
-                        "name": row["province"],
-                        "short_name": row["provinceShort"],
-                        "kind": _kind_of(row["province"], row["provinceShort"]),
-                        "valid_to": LAST_OLD_DAY,
-                        "latitude": row["provinceLat"],
-                        "longitude": row["provinceLon"],
-                        "source": label,
-                    },
+                    _province_fields(row, valid_to=LAST_OLD_DAY, source=label),
                 )
             )
         dkey = (pkey, row["districtKey"])
@@ -394,3 +380,15 @@ def _load_lineage(
     UnitLineage.objects.bulk_create(links, batch_size=1000)
     report.links_created = len(links)
     say(f"Lịch sử thay đổi: {report.changes_created} quyết định, {len(links)} liên kết mới")
+
+
+def _province_fields(row: Any, *, valid_to: dt.date | None, source: str) -> dict[str, Any]:
+    return {
+        "name": row["province"],
+        "short_name": row["provinceShort"],
+        "kind": _kind_of(row["province"], row["provinceShort"]),
+        "valid_to": valid_to,
+        "latitude": row["provinceLat"],
+        "longitude": row["provinceLon"],
+        "source": source,
+    }
