@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mch.orgunits",
     "mch.indicators",
     "mch.plans",
+    "mch.registers",
     "mch.web",
 ]
 

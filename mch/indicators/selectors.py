@@ -7,10 +7,9 @@ Each indicator comes back with ``latest_version`` set, fetched in one extra quer
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from mch.core.text import fold
 from mch.indicators.models import Indicator, IndicatorVersion
 
 
@@ -28,12 +27,6 @@ def _with_latest(queryset: QuerySet[Indicator]) -> list[Indicator]:
     for indicator in indicators:
         indicator.latest_version = indicator._latest[0] if indicator._latest else None  # type: ignore[attr-defined]
     return indicators
-
-
-def fold(text: str) -> str:
-    """Lower case without Vietnamese diacritics, so "tu vong" finds "Tử vong"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def indicator_list(*, domain: str | None = None, search: str | None = None) -> list[Indicator]:
