@@ -10,6 +10,7 @@ Nothing reads today's date: callers pass ``today``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -168,13 +169,17 @@ class Problem:
     code: str
     field: str = ""
     severity: str = ERROR
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = dataclasses.field(default_factory=dict)
+    # A message written by another engine (the immunisation schedule), used as is.
+    text: str = ""
 
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
 
     def message(self, language: str = "vi") -> str:
+        if self.text:
+            return self.text
         vi, en = MESSAGES[self.code]
         template = en if language.startswith("en") else vi
         values = {"label": "", "value": "", "other": "", "low": "", "high": ""}

@@ -26,7 +26,7 @@ class GroupSnapshot(models.Model):
     """The groups a person belonged to when the event happened (for disaggregation)."""
 
     ethnicity = models.CharField(_("ethnicity"), max_length=2, blank=True)
-    ethnic_minority = models.BooleanField(_("ethnic minority"), null=True)
+    ethnic_minority = models.BooleanField(_("ethnic minority"), null=True, blank=True)
     area_ethnic_minority = models.BooleanField(default=False)
     area_especially_difficult = models.BooleanField(default=False)
     area_zone = models.CharField(max_length=3, blank=True)

@@ -17,8 +17,8 @@ class CheckUp(CareEvent):
     exclusive_breastfeeding = models.BooleanField(
         _("exclusive breastfeeding (24-hour recall)"), null=True
     )
-    continued_breastfeeding = models.BooleanField(_("still breastfed"), null=True)
-    vitamin_a = models.BooleanField(_("vitamin A given"), null=True)
+    continued_breastfeeding = models.BooleanField(_("still breastfed"), null=True, blank=True)
+    vitamin_a = models.BooleanField(_("vitamin A given"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta(CareEvent.Meta):
@@ -62,7 +62,7 @@ class GrowthMeasurement(CareEvent):
     stunting = models.CharField(max_length=12, choices=Nutrition.choices, blank=True)
     underweight = models.CharField(max_length=12, choices=Nutrition.choices, blank=True)
     wasting = models.CharField(max_length=12, choices=Nutrition.choices, blank=True)
-    overweight = models.BooleanField(null=True, editable=False)
+    overweight = models.BooleanField(null=True, blank=True, editable=False)
 
     class Meta(CareEvent.Meta):
         verbose_name = _("growth measurement")
@@ -114,10 +114,10 @@ class InjuryType(models.TextChoices):
 class Illness(CareEvent):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="illnesses")
     kind = models.CharField(_("illness"), max_length=12, choices=IllnessKind.choices)
-    severe = models.BooleanField(_("severe"), null=True)
-    antibiotic = models.BooleanField(_("appropriate antibiotic"), null=True)
-    ors = models.BooleanField(_("ORS"), null=True)
-    zinc = models.BooleanField(_("zinc"), null=True)
+    severe = models.BooleanField(_("severe"), null=True, blank=True)
+    antibiotic = models.BooleanField(_("appropriate antibiotic"), null=True, blank=True)
+    ors = models.BooleanField(_("ORS"), null=True, blank=True)
+    zinc = models.BooleanField(_("zinc"), null=True, blank=True)
     injury_type = models.CharField(
         _("injury type"), max_length=12, choices=InjuryType.choices, blank=True, default=""
     )

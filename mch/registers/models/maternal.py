@@ -171,13 +171,15 @@ class Birth(CareEvent):
     gestational_weeks = models.PositiveSmallIntegerField(
         _("gestational age at birth (weeks)"), null=True, blank=True
     )
-    eenc_dried = models.BooleanField(_("dried immediately"), null=True)
-    eenc_skin_to_skin = models.BooleanField(_("skin-to-skin ≥ 90 minutes"), null=True)
-    eenc_cord_delayed = models.BooleanField(_("delayed cord clamping"), null=True)
-    eenc_breastfed_1h = models.BooleanField(_("breastfed within 1 hour"), null=True)
-    vitamin_k1 = models.BooleanField(_("vitamin K1"), null=True)
-    hepb_birth_24h = models.BooleanField(_("hepatitis B birth dose within 24 h"), null=True)
-    kangaroo_care = models.BooleanField(_("kangaroo mother care"), null=True)
+    eenc_dried = models.BooleanField(_("dried immediately"), null=True, blank=True)
+    eenc_skin_to_skin = models.BooleanField(_("skin-to-skin ≥ 90 minutes"), null=True, blank=True)
+    eenc_cord_delayed = models.BooleanField(_("delayed cord clamping"), null=True, blank=True)
+    eenc_breastfed_1h = models.BooleanField(_("breastfed within 1 hour"), null=True, blank=True)
+    vitamin_k1 = models.BooleanField(_("vitamin K1"), null=True, blank=True)
+    hepb_birth_24h = models.BooleanField(
+        _("hepatitis B birth dose within 24 h"), null=True, blank=True
+    )
+    kangaroo_care = models.BooleanField(_("kangaroo mother care"), null=True, blank=True)
 
     class Meta(CareEvent.Meta):
         verbose_name = _("birth")

@@ -1,0 +1,323 @@
+"""Check-ups, growth measurements, immunisations, illness and injury, deaths."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from .. import derive, rules
+from ..models import (
+    CheckUp,
+    Death,
+    GrowthMeasurement,
+    Illness,
+    Immunisation,
+    Nutrition,
+    Person,
+    Position,
+    PregnancyRelation,
+    ReviewStatus,
+    Source,
+)
+from .audit import snapshot
+from .common import check, event_save, require_person, today_or
+
+
+def _set(instance: Any, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(instance, name, value)
+
+
+def _child_checks(person: Person, date: dt.date, today: dt.date | None, label: str) -> list[Any]:
+    return rules.child_event_check(
+        day=date,
+        birth=person.birth_date,
+        died_on=person.deceased_on,
+        today=today_or(today),
+        label=label,
+    )
+
+
+@transaction.atomic
+def checkup_record(
+    *,
+    user: Any,
+    person: Person,
+    date: dt.date,
+    today: dt.date | None = None,
+    checkup: CheckUp | None = None,
+    source: str = Source.FORM,
+    **fields: Any,
+) -> CheckUp:
+    require_person(user, person)
+    flags = check(_child_checks(person, date, today, "Ngày khám"))
+    is_new = checkup is None
+    before = {} if is_new else snapshot(checkup)  # type: ignore[arg-type]
+    checkup = checkup or CheckUp(person=person)
+    _set(checkup, {"date": date, **fields})
+    return event_save(
+        checkup, user=user, person=person, flags=flags, is_new=is_new, before=before, source=source
+    )
+
+
+_CATEGORY = {"none": Nutrition.NORMAL, "moderate": "moderate", "severe": "severe"}
+_CATEGORY.update({"implausible": Nutrition.IMPLAUSIBLE, "missing": "", "overweight": "normal"})
+
+
+def growth_fill(measurement: GrowthMeasurement, person: Person) -> list[rules.Problem]:
+    """Age, WHO 2006 z-scores and classification; warnings for implausible values."""
+    from mch.growth.single import compute_one
+
+    assert person.birth_date is not None
+    age = rules.age_days(person.birth_date, measurement.date)
+    measurement.age_days = age
+    lying = {Position.LYING: True, Position.STANDING: False}.get(measurement.position)
+    score = compute_one(
+        1 if person.sex == "M" else 2,
+        age,
+        measurement.weight_kg,
+        measurement.length_cm,
+        lying,
+        measurement.oedema,
+    )
+    measurement.haz, measurement.waz = score.haz, score.waz
+    measurement.whz, measurement.baz = score.whz, score.baz
+    measurement.stunting = _CATEGORY[str(score.stunting)]
+    measurement.underweight = _CATEGORY[str(score.underweight)]
+    measurement.wasting = _CATEGORY[str(score.wasting)]
+    measurement.overweight = (
+        None
+        if str(score.overweight) in ("missing", "implausible")
+        else str(score.overweight) == "overweight"
+    )
+    problems: list[rules.Problem] = []
+    if age >= 1826:
+        problems.append(rules.Problem("age_over_5", "date", rules.WARNING, {"value": age}))
+    if score.flag_position:
+        problems.append(rules.Problem("standing_under_9_months", "position", rules.WARNING))
+    for name, value, flagged, low, high in (
+        ("HAZ", score.haz, score.flag_haz, -6, 6),
+        ("WAZ", score.waz, score.flag_waz, -6, 5),
+        ("WHZ", score.whz, score.flag_whz, -5, 5),
+        ("BAZ", score.baz, score.flag_baz, -5, 5),
+    ):
+        if flagged:
+            problems.append(
+                rules.Problem(
+                    "z_implausible",
+                    name.lower(),
+                    rules.WARNING,
+                    {"label": name, "value": value, "low": low, "high": high},
+                )
+            )
+    return problems
+
+
+@transaction.atomic
+def measurement_record(
+    *,
+    user: Any,
+    person: Person,
+    date: dt.date,
+    weight_kg: float | None = None,
+    length_cm: float | None = None,
+    position: str = "",
+    muac_mm: int | None = None,
+    oedema: bool = False,
+    today: dt.date | None = None,
+    measurement: GrowthMeasurement | None = None,
+    source: str = Source.FORM,
+    **fields: Any,
+) -> GrowthMeasurement:
+    require_person(user, person)
+    problems = _child_checks(person, date, today, "Ngày cân đo")
+    problems += rules.measurement_check(weight_kg=weight_kg, length_cm=length_cm, muac_mm=muac_mm)
+    if person.birth_date is None:
+        problems.append(
+            rules.Problem("required", "birth_date", params={"label": "ngày sinh của trẻ"})
+        )
+    check(problems)
+    is_new = measurement is None
+    before = {} if is_new else snapshot(measurement)  # type: ignore[arg-type]
+    measurement = measurement or GrowthMeasurement(person=person)
+    _set(
+        measurement,
+        {
+            "date": date,
+            "weight_kg": weight_kg,
+            "length_cm": length_cm,
+            "position": position,
+            "muac_mm": muac_mm,
+            "oedema": oedema,
+            **fields,
+        },
+    )
+    flags = rules.warning_codes(problems + growth_fill(measurement, person))
+    return event_save(
+        measurement,
+        user=user,
+        person=person,
+        flags=flags,
+        is_new=is_new,
+        before=before,
+        source=source,
+    )
+
+
+def dose_problems(
+    person: Person, antigen: str, dose: int, date: dt.date, is_epi: bool, exclude_id: int | None
+) -> list[rules.Problem]:
+    """The schedule's checks of a dose (mch.immunisation), as register problems."""
+    from mch.immunisation.engine import DoseGiven, Severity, dose_check
+    from mch.immunisation.selectors import schedule_rules
+
+    if person.birth_date is None:
+        return [rules.Problem("required", "birth_date", params={"label": "ngày sinh của trẻ"})]
+    previous = [
+        DoseGiven(d.antigen, d.dose, d.date, d.is_epi)
+        for d in person.immunisations.exclude(pk=exclude_id)
+    ]
+    flags = dose_check(
+        person.birth_date,
+        previous,
+        DoseGiven(antigen, dose, date, is_epi),
+        schedule_rules(unit=person.residence_unit),
+    )
+    return [
+        rules.Problem(
+            f"dose_{flag.code}",
+            "date",
+            rules.ERROR if flag.severity == Severity.ERROR else rules.WARNING,
+            text=flag.message,
+        )
+        for flag in flags
+    ]
+
+
+@transaction.atomic
+def dose_record(
+    *,
+    user: Any,
+    person: Person,
+    antigen: str,
+    dose: int,
+    date: dt.date,
+    is_epi: bool = True,
+    today: dt.date | None = None,
+    immunisation: Immunisation | None = None,
+    source: str = Source.FORM,
+    **fields: Any,
+) -> Immunisation:
+    """Record a vaccine dose. A dose before its minimum age or interval is kept and flagged."""
+    require_person(user, person)
+    problems = _child_checks(person, date, today, "Ngày tiêm")
+    if not rules.errors(problems):
+        problems += dose_problems(
+            person, antigen, dose, date, is_epi, immunisation.pk if immunisation else None
+        )
+    flags = check(problems)
+    is_new = immunisation is None
+    before = {} if is_new else snapshot(immunisation)  # type: ignore[arg-type]
+    immunisation = immunisation or Immunisation(person=person)
+    _set(immunisation, {"antigen": antigen, "dose": dose, "date": date, "is_epi": is_epi, **fields})
+    return event_save(
+        immunisation,
+        user=user,
+        person=person,
+        flags=flags,
+        is_new=is_new,
+        before=before,
+        source=source,
+    )
+
+
+@transaction.atomic
+def illness_record(
+    *,
+    user: Any,
+    person: Person,
+    date: dt.date,
+    kind: str,
+    today: dt.date | None = None,
+    illness: Illness | None = None,
+    source: str = Source.FORM,
+    **fields: Any,
+) -> Illness:
+    require_person(user, person)
+    problems = _child_checks(person, date, today, "Ngày mắc")
+    problems += rules.illness_check(kind=kind, injury_type=fields.get("injury_type", ""))
+    flags = check(problems)
+    is_new = illness is None
+    before = {} if is_new else snapshot(illness)  # type: ignore[arg-type]
+    illness = illness or Illness(person=person)
+    _set(illness, {"date": date, "kind": kind, **fields})
+    return event_save(
+        illness, user=user, person=person, flags=flags, is_new=is_new, before=before, source=source
+    )
+
+
+@transaction.atomic
+def death_record(
+    *,
+    user: Any,
+    person: Person,
+    date: dt.date,
+    place: str,
+    cause_group: str = "unknown",
+    injury_type: str = "",
+    pregnancy_relation: str = "",
+    today: dt.date | None = None,
+    source: str = Source.FORM,
+    **fields: Any,
+) -> Death:
+    """Record a death: age at death and its group are derived; a woman who died while
+    pregnant or within 42 days is marked as a possible maternal death to notify."""
+    require_person(user, person)
+    problems = rules.death_check(
+        day=date,
+        birth=person.birth_date,
+        today=today_or(today),
+        cause_group=cause_group,
+        injury_type=injury_type,
+    )
+    if hasattr(person, "death"):
+        problems.append(
+            rules.Problem(
+                "after_death",
+                "date",
+                params={"label": "Tử vong", "value": date, "other": person.death.date},
+            )
+        )
+    if (
+        person.sex == "F"
+        and not pregnancy_relation
+        and person.pregnancies.filter(outcome="").exists()
+    ):
+        pregnancy_relation = PregnancyRelation.PREGNANT
+    flags = check(problems)
+    age_days = rules.age_days(person.birth_date, date) if person.birth_date else None
+    age_years = rules.age_years(person.birth_date, date) if person.birth_date else None
+    death = Death(
+        person=person,
+        date=date,
+        place=place,
+        cause_group=cause_group,
+        injury_type=injury_type,
+        pregnancy_relation=pregnancy_relation,
+        **fields,
+        **derive.death_fill(
+            age_days=age_days,
+            sex=person.sex,
+            age_years=age_years,
+            pregnancy_relation=pregnancy_relation,
+            cause_group=cause_group,
+        ),
+    )
+    if death.possible_maternal and not death.review_status:
+        death.review_status = ReviewStatus.TO_NOTIFY
+    death = event_save(death, user=user, person=person, flags=flags, is_new=True, source=source)
+    person.deceased_on = date
+    person.save(update_fields=["deceased_on", "updated_at"])
+    return death

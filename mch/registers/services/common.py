@@ -1,0 +1,89 @@
+"""What every register write does: check scope, refuse errors, keep warnings as flags,
+snapshot the person's groups, save, and audit — in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from mch.accounts.permissions import can_see_people
+from mch.accounts.scope import Scope
+from mch.orgunits.models import OrgUnit
+
+from .. import derive, rules
+from ..models import AuditAction, CareEvent, Person, Source
+from .audit import audit_log, diff, snapshot
+
+E = TypeVar("E", bound=CareEvent)
+
+
+def today_or(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def require_writer(user: Any) -> None:
+    if not can_see_people(user):
+        raise PermissionDenied("Tài khoản này không được ghi sổ của người dân.")
+
+
+def require_unit(user: Any, unit: OrgUnit) -> None:
+    """A user writes only records of people living in their units."""
+    require_writer(user)
+    if not Scope.for_user(user).contains(unit):
+        raise PermissionDenied(f"{unit} nằm ngoài phạm vi đơn vị của tài khoản này.")
+
+
+def require_person(user: Any, person: Person) -> None:
+    require_unit(user, person.residence_unit)
+
+
+def check(problems: Iterable[rules.Problem]) -> list[str]:
+    """Raise on errors; return the warning codes to store as flags."""
+    problems = list(problems)
+    if rules.errors(problems):
+        raise rules.RecordInvalid(problems)
+    return rules.warning_codes(problems)
+
+
+def event_save(
+    event: E,
+    *,
+    user: Any,
+    person: Person,
+    flags: list[str],
+    is_new: bool,
+    before: dict[str, Any] | None = None,
+    source: str = Source.FORM,
+) -> E:
+    """Fill the common columns of a care event, save it and audit the change."""
+    if is_new:
+        event.residence_unit_id = event.residence_unit_id or person.residence_unit_id
+        event.village = event.village or person.village
+        event.recorded_by = user if getattr(user, "is_authenticated", False) else None
+        event.source = source
+    event.flags = sorted(set(flags))
+    derive.groups_fill(event, person)
+    event.full_clean(exclude=_not_validated(event))
+    event.save()
+    after = snapshot(event)
+    audit_log(
+        user=user,
+        action=AuditAction.CREATE if is_new else AuditAction.UPDATE,
+        instance=event,
+        person_id=person.pk,
+        changes=after if is_new else diff(before or {}, after),
+    )
+    return event
+
+
+def _not_validated(event: CareEvent) -> list[str]:
+    """Foreign keys were checked by the service; Django's validation would re-query them."""
+    return [
+        field.name
+        for field in event._meta.concrete_fields
+        if field.is_relation or field.name in {"external_id"}
+    ]

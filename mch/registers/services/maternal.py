@@ -1,0 +1,328 @@
+"""Pregnancies, antenatal visits, deliveries with their births, postnatal contacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from .. import derive, rules
+from ..models import (
+    AntenatalVisit,
+    Birth,
+    BirthOutcome,
+    Delivery,
+    DeliveryPlace,
+    Person,
+    PostnatalContact,
+    Pregnancy,
+    PregnancyOutcome,
+    Sex,
+    Source,
+)
+from .audit import snapshot
+from .common import check, event_save, require_person, today_or
+from .people import person_register
+
+
+def _set(instance: Any, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(instance, name, value)
+
+
+@transaction.atomic
+def pregnancy_register(
+    *,
+    user: Any,
+    person: Person,
+    date: dt.date,
+    lmp: dt.date | None = None,
+    edd: dt.date | None = None,
+    today: dt.date | None = None,
+    pregnancy: Pregnancy | None = None,
+    source: str = Source.FORM,
+    **fields: Any,
+) -> Pregnancy:
+    """Register a pregnancy (or correct one when ``pregnancy`` is given)."""
+    require_person(user, person)
+    today = today_or(today)
+    problems = rules.pregnancy_check(
+        registered_on=date,
+        lmp=lmp,
+        edd=edd,
+        woman_sex=person.sex,
+        woman_birth=person.birth_date,
+        today=today,
+    )
+    other_open = person.pregnancies.filter(outcome="")
+    if pregnancy is not None:
+        other_open = other_open.exclude(pk=pregnancy.pk)
+    if other_open.exists():
+        problems.append(
+            rules.Problem("pregnancy_open", "date", params={"value": other_open.first().date})  # type: ignore[union-attr]
+        )
+    flags = check(problems)
+    lmp, edd = rules.pregnancy_dates(lmp, edd)
+    is_new = pregnancy is None
+    before = {} if is_new else snapshot(pregnancy)  # type: ignore[arg-type]
+    pregnancy = pregnancy or Pregnancy(person=person)
+    _set(pregnancy, {"date": date, "lmp": lmp, "edd": edd, **fields})
+    pregnancy = event_save(
+        pregnancy,
+        user=user,
+        person=person,
+        flags=flags,
+        is_new=is_new,
+        before=before,
+        source=source,
+    )
+    if not is_new:
+        for visit in pregnancy.visits.all():
+            derive.visit_fill(visit, pregnancy)
+            visit.save(update_fields=["gestational_weeks", "trimester"])
+        derive.pregnancy_summary_refresh(pregnancy)
+    return pregnancy
+
+
+@transaction.atomic
+def pregnancy_end(
+    *,
+    user: Any,
+    pregnancy: Pregnancy,
+    outcome: str,
+    outcome_date: dt.date,
+    today: dt.date | None = None,
+) -> Pregnancy:
+    """Close a pregnancy without a delivery record (miscarriage, abortion…)."""
+    require_person(user, pregnancy.person)
+    flags = check(
+        rules.outcome_check(
+            outcome_date=outcome_date,
+            lmp=pregnancy.lmp,
+            registered_on=pregnancy.date,
+            today=today_or(today),
+        )
+    )
+    before = snapshot(pregnancy)
+    pregnancy.outcome = outcome
+    pregnancy.outcome_date = outcome_date
+    return event_save(
+        pregnancy,
+        user=user,
+        person=pregnancy.person,
+        flags=[*pregnancy.flags, *flags],
+        is_new=False,
+        before=before,
+    )
+
+
+@transaction.atomic
+def antenatal_visit_record(
+    *,
+    user: Any,
+    pregnancy: Pregnancy,
+    date: dt.date,
+    today: dt.date | None = None,
+    visit: AntenatalVisit | None = None,
+    source: str = Source.FORM,
+    **fields: Any,
+) -> AntenatalVisit:
+    person = pregnancy.person
+    require_person(user, person)
+    flags = check(
+        rules.antenatal_visit_check(
+            day=date,
+            lmp=rules.pregnancy_dates(pregnancy.lmp, pregnancy.edd)[0],
+            ended_on=pregnancy.outcome_date,
+            today=today_or(today),
+        )
+    )
+    is_new = visit is None
+    before = {} if is_new else snapshot(visit)  # type: ignore[arg-type]
+    visit = visit or AntenatalVisit(person=person, pregnancy=pregnancy)
+    _set(visit, {"date": date, **fields})
+    derive.visit_fill(visit, pregnancy)
+    visit = event_save(
+        visit, user=user, person=person, flags=flags, is_new=is_new, before=before, source=source
+    )
+    derive.pregnancy_summary_refresh(pregnancy)
+    return visit
+
+
+@dataclass
+class BirthInput:
+    """One baby of a delivery, as a form or the API sends it."""
+
+    outcome: str = BirthOutcome.LIVE
+    sex: str = ""
+    full_name: str = ""
+    birth_weight_g: int | None = None
+    gestational_weeks: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # EENC steps, vitamin K1…
+
+
+@transaction.atomic
+def delivery_record(
+    *,
+    user: Any,
+    person: Person,
+    date: dt.date,
+    place: str,
+    attendant: str,
+    babies: list[BirthInput],
+    pregnancy: Pregnancy | None = None,
+    today: dt.date | None = None,
+    source: str = Source.FORM,
+    **fields: Any,
+) -> Delivery:
+    """Record a delivery, its births and a person for each live-born child. Closes the
+    pregnancy (given, or the woman's open one)."""
+    require_person(user, person)
+    today = today_or(today)
+    if pregnancy is None:
+        pregnancy = person.pregnancies.filter(outcome="").order_by("-date").first()
+    lmp = rules.pregnancy_dates(pregnancy.lmp, pregnancy.edd)[0] if pregnancy else None
+    facility = fields.get("facility")
+    problems = rules.delivery_check(
+        day=date,
+        lmp=lmp,
+        mother_birth=person.birth_date,
+        mother_died_on=person.deceased_on,
+        place=place,
+        has_facility=facility is not None,
+        today=today,
+    )
+    if pregnancy is not None and pregnancy.outcome and hasattr(pregnancy, "delivery"):
+        problems.append(
+            rules.Problem("pregnancy_closed", "pregnancy", params={"value": pregnancy.outcome_date})
+        )
+    if not babies:
+        problems.append(rules.Problem("required", "babies", params={"label": "thông tin trẻ"}))
+    for baby in babies:
+        problems += rules.birth_check(
+            birth_weight_g=baby.birth_weight_g,
+            gestational_weeks=baby.gestational_weeks
+            or (rules.gestational_weeks(lmp, date) if lmp else None),
+        )
+    flags = check(problems)
+    settings = derive.settings_for(person.residence_unit)
+    delivery = Delivery(
+        person=person,
+        pregnancy=pregnancy,
+        date=date,
+        place=place,
+        attendant=attendant,
+        skilled=rules.is_skilled(
+            attendant, village_midwife_is_skilled=settings.village_midwife_is_skilled
+        ),
+        facility_level=facility.care_level if facility is not None else "",
+        live_births=sum(b.outcome == BirthOutcome.LIVE for b in babies),
+        stillbirths=sum(b.outcome == BirthOutcome.STILLBIRTH for b in babies),
+        **fields,
+    )
+    if place != DeliveryPlace.FACILITY:
+        delivery.facility = None
+        delivery.facility_level = ""
+    delivery = event_save(
+        delivery, user=user, person=person, flags=flags, is_new=True, source=source
+    )
+    for order, baby in enumerate(babies, start=1):
+        child = None
+        if baby.outcome == BirthOutcome.LIVE:
+            child = person_register(
+                user=user,
+                full_name=baby.full_name or f"Con bà {person.full_name}",
+                sex=baby.sex,
+                birth_date=date,
+                residence_unit=person.residence_unit,
+                village=person.village,
+                mother=person,
+                ethnicity=person.ethnicity,
+                allow_likely_duplicate=True,
+                today=today,
+                source=source,
+            )
+        birth = Birth(
+            delivery=delivery,
+            mother=person,
+            person=child,
+            outcome=baby.outcome,
+            sex=baby.sex,
+            birth_order=order,
+            birth_weight_g=baby.birth_weight_g,
+            gestational_weeks=baby.gestational_weeks
+            or (rules.gestational_weeks(lmp, date) if lmp else None),
+            date=date,
+            residence_unit=delivery.residence_unit,
+            village=delivery.village,
+            service_unit=delivery.service_unit,
+            facility=delivery.facility,
+            **baby.extra,
+        )
+        birth_flags = rules.warning_codes(
+            rules.birth_check(
+                birth_weight_g=birth.birth_weight_g, gestational_weeks=birth.gestational_weeks
+            )
+        )
+        event_save(birth, user=user, person=person, flags=birth_flags, is_new=True, source=source)
+    if pregnancy is not None:
+        live = any(b.outcome == BirthOutcome.LIVE for b in babies)
+        pregnancy.outcome = PregnancyOutcome.LIVE_BIRTH if live else PregnancyOutcome.STILLBIRTH
+        pregnancy.outcome_date = date
+        pregnancy.save(update_fields=["outcome", "outcome_date", "updated_at"])
+    return delivery
+
+
+@transaction.atomic
+def postnatal_contact_record(
+    *,
+    user: Any,
+    delivery: Delivery,
+    person: Person,
+    date: dt.date,
+    place: str,
+    today: dt.date | None = None,
+    contact: PostnatalContact | None = None,
+    source: str = Source.FORM,
+    **fields: Any,
+) -> PostnatalContact:
+    """A postnatal contact with the mother or one of the newborns of ``delivery``."""
+    require_person(user, delivery.person)
+    if person.pk == delivery.person_id:
+        subject = "mother"
+    elif delivery.births.filter(person=person).exists():
+        subject = "newborn"
+    else:
+        raise ValueError("Người này không phải mẹ hoặc trẻ của lần sinh này.")
+    flags = check(
+        rules.postnatal_check(day=date, delivered_on=delivery.date, today=today_or(today))
+    )
+    is_new = contact is None
+    before = {} if is_new else snapshot(contact)  # type: ignore[arg-type]
+    contact = contact or PostnatalContact(person=person, delivery=delivery)
+    _set(
+        contact,
+        {
+            "date": date,
+            "place": place,
+            "subject": subject,
+            "day_after_birth": (date - delivery.date).days,
+            **fields,
+        },
+    )
+    return event_save(
+        contact, user=user, person=person, flags=flags, is_new=is_new, before=before, source=source
+    )
+
+
+__all__ = [
+    "BirthInput",
+    "Sex",
+    "antenatal_visit_record",
+    "delivery_record",
+    "postnatal_contact_record",
+    "pregnancy_end",
+    "pregnancy_register",
+]
