@@ -22,7 +22,8 @@ echo "==> mypy (file formats, services, selectors, scope)"
 DJANGO_SECRET_KEY=check "$VENV/bin/mypy" --config-file pyproject.toml \
   mch/accounts/scope.py mch/plans/planfile.py mch/plans/services.py mch/plans/selectors.py \
   mch/indicators/registry.py mch/indicators/services.py mch/indicators/selectors.py \
-  mch/orgunits/services.py mch/orgunits/selectors.py mch/orgunits/reference.py
+  mch/orgunits/services.py mch/orgunits/selectors.py mch/orgunits/reference.py \
+  mch/registers/rules.py mch/registers/derive.py mch/registers/services mch/registers/selectors.py
 echo "==> migrations up to date"
 DJANGO_SECRET_KEY=check "$PY" manage.py makemigrations --check --dry-run
 echo "==> deployment checks (production settings)"

@@ -19,7 +19,6 @@ from .models import (
     AntenatalVisit,
     AuditEntry,
     Birth,
-    CareEvent,
     CheckUp,
     Death,
     Delivery,
@@ -31,7 +30,7 @@ from .models import (
     Pregnancy,
 )
 
-REGISTERS: dict[str, type[CareEvent]] = {
+REGISTERS: dict[str, type[Any]] = {
     "pregnancies": Pregnancy,
     "antenatal_visits": AntenatalVisit,
     "deliveries": Delivery,
@@ -95,7 +94,7 @@ def person_get(*, user: Any, pk: int) -> Person:
     return person
 
 
-def event_get(*, user: Any, model: type[CareEvent], pk: int) -> Any:
+def event_get(*, user: Any, model: type[Any], pk: int) -> Any:
     person_field = "mother" if model is Birth else "person"
     event = model.objects.filter(people_scope_q(user, f"{person_field}__"), pk=pk).first()
     if event is None:

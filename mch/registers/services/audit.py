@@ -53,7 +53,7 @@ def audit_log(
     return AuditEntry.objects.create(
         user=actor,
         action=action,
-        model=instance._meta.model_name if instance is not None else "",
+        model=(instance._meta.model_name or "") if instance is not None else "",
         object_id=instance.pk if instance is not None else None,
         person_id=person_id,
         changes=changes or {},

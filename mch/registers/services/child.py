@@ -16,7 +16,6 @@ from ..models import (
     Immunisation,
     Nutrition,
     Person,
-    Position,
     PregnancyRelation,
     ReviewStatus,
     Source,
@@ -73,7 +72,7 @@ def growth_fill(measurement: GrowthMeasurement, person: Person) -> list[rules.Pr
     assert person.birth_date is not None
     age = rules.age_days(person.birth_date, measurement.date)
     measurement.age_days = age
-    lying = {Position.LYING: True, Position.STANDING: False}.get(measurement.position)
+    lying = {"lying": True, "standing": False}.get(str(measurement.position))
     score = compute_one(
         1 if person.sex == "M" else 2,
         age,
@@ -171,19 +170,19 @@ def dose_problems(
 ) -> list[rules.Problem]:
     """The schedule's checks of a dose (mch.immunisation), as register problems."""
     from mch.immunisation.engine import DoseGiven, Severity, dose_check
-    from mch.immunisation.selectors import schedule_rules
+    from mch.immunisation.selectors import province_of, schedule_rules
 
     if person.birth_date is None:
         return [rules.Problem("required", "birth_date", params={"label": "ngày sinh của trẻ"})]
     previous = [
         DoseGiven(d.antigen, d.dose, d.date, d.is_epi)
-        for d in person.immunisations.exclude(pk=exclude_id)
+        for d in person.immunisations.exclude(pk=exclude_id or 0)
     ]
     flags = dose_check(
         person.birth_date,
         previous,
         DoseGiven(antigen, dose, date, is_epi),
-        schedule_rules(unit=person.residence_unit),
+        schedule_rules(on=date, province=province_of(person.residence_unit)),
     )
     return [
         rules.Problem(

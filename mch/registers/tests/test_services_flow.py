@@ -212,3 +212,55 @@ def test_woman_dying_while_pregnant_is_marked_possible_maternal_death(rw) -> Non
     assert death.pregnancy_relation == "pregnant"
     assert death.possible_maternal and death.review_status == "to_notify"
     assert death.age_group == "older"
+
+
+def _child(rw, born=D(2026, 6, 1)):
+    return services.person_register(
+        user=rw.staff,
+        full_name="Pi Năng Văn Tú",
+        sex="M",
+        birth_date=born,
+        residence_unit=rw.commune,
+        today=TODAY,
+    )
+
+
+def test_dose_before_minimum_age_is_kept_and_flagged(rw) -> None:
+    child = _child(rw)
+    early = services.dose_record(
+        user=rw.staff,
+        person=child,
+        antigen="dpt_hepb_hib",
+        dose=1,
+        date=D(2026, 6, 20),
+        facility=rw.station,
+        today=TODAY,
+    )
+    assert "dose_before_min_age" in early.flags
+    on_time = services.dose_record(
+        user=rw.staff, person=child, antigen="opv", dose=1, date=D(2026, 8, 1), today=TODAY
+    )
+    assert on_time.flags == []
+
+
+def test_dose_before_birth_is_refused(rw) -> None:
+    child = _child(rw)
+    with pytest.raises(RecordInvalid) as refused:
+        services.dose_record(
+            user=rw.staff, person=child, antigen="bcg", dose=1, date=D(2026, 5, 20), today=TODAY
+        )
+    assert "trước ngày sinh" in str(refused.value)
+
+
+def test_implausible_z_score_is_flagged(rw) -> None:
+    child = _child(rw)
+    m = services.measurement_record(
+        user=rw.staff,
+        person=child,
+        date=D(2026, 11, 1),
+        weight_kg=25.0,
+        length_cm=66.0,
+        position="lying",
+        today=TODAY,
+    )
+    assert "z_implausible" in m.flags and m.underweight == "implausible"
