@@ -1,0 +1,442 @@
+"""Bulk import of a bundle: every row checked, then all or nothing (or only the valid rows,
+when the user asks), in one transaction.
+
+    result = bundle_import(source=path, user=user)
+
+Steps: read the files (``reader``), parse and check every row with the registers' rules
+(``checks``), then, unless a row was rejected and ``keep_valid_rows`` is off, write the
+new rows with ``bulk_create`` and the changed ones with ``bulk_update`` in chunks. A row
+whose ``id`` is already stored with the same values is left alone, so importing the
+same file twice changes nothing; a row whose values changed updates the record and is
+audited with the changed columns. The batch gets one audit entry with its counts.
+
+Progress: ``progress(done, total, message)`` is called after each file checked and each
+chunk written (``done`` counts rows of the current phase). The batch row is updated
+between phases and the live figure is kept in ``progress`` (see there why).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from mch.accounts.permissions import can_see_people
+from mch.accounts.scope import Scope
+
+from ..models import AuditAction, AuditEntry, ImportBatch, Person, Residence, Source
+from . import progress as live
+from .checks import MODELS, Checker
+from .reader import Bundle, read_bundle, source_name
+from .reader import Source as BundleSource
+from .rows import CREATED, REJECTED, UNCHANGED, UPDATED, Row, file_label
+from .spec import BY_KEY, ORDER
+
+CHUNK = 2000
+MAX_STORED_ERRORS = 2000
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A rejected row (or a whole file when ``row`` is 0), with the reason in Vietnamese."""
+
+    file: str
+    row: int
+    column: str
+    message: str
+    id: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "id": self.id,
+        }
+
+    def __str__(self) -> str:
+        where = f"{self.file}, dòng {self.row}" if self.row else self.file
+        column = f", cột {self.column}" if self.column else ""
+        return f"{where}{column}: {self.message}"
+
+
+@dataclass
+class FileCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged + self.rejected
+
+
+@dataclass
+class ImportResult:
+    batch: ImportBatch
+    counts: dict[str, FileCounts] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.batch.status
+
+    @property
+    def rejected(self) -> bool:
+        return self.batch.status == ImportBatch.Status.REJECTED
+
+    def count(self, name: str) -> int:
+        return sum(getattr(c, name) for c in self.counts.values())
+
+    @property
+    def rows_total(self) -> int:
+        return sum(c.total for c in self.counts.values())
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.rows_total:,} dòng".replace(",", "."),
+            f"{self.count('created'):,} thêm mới".replace(",", "."),
+            f"{self.count('updated'):,} cập nhật".replace(",", "."),
+            f"{self.count('unchanged'):,} không đổi".replace(",", "."),
+            f"{self.count('rejected'):,} bị từ chối".replace(",", "."),
+        ]
+        return ", ".join(parts)
+
+
+def _sha256(source: BundleSource) -> str:
+    if isinstance(source, tuple):
+        return hashlib.sha256(source[1]).hexdigest()
+    path = Path(source)
+    if path.is_file():
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    return ""
+
+
+def _counts(checker: Checker | None) -> dict[str, FileCounts]:
+    counts: dict[str, FileCounts] = {}
+    if checker is None:
+        return counts
+    for key in ORDER:
+        rows = checker.rows[key]
+        if not rows:
+            continue
+        found = FileCounts()
+        for row in rows:
+            if row.status == CREATED:
+                found.created += 1
+            elif row.status == UPDATED:
+                found.updated += 1
+            elif row.status == UNCHANGED:
+                found.unchanged += 1
+            else:
+                found.rejected += 1
+        counts[key] = found
+    return counts
+
+
+def _errors(bundle: Bundle, checker: Checker | None) -> list[RowError]:
+    errors = [RowError(p.file, p.row, p.column, p.message) for p in bundle.problems]
+    if checker is None:
+        return errors
+    for key in ORDER:
+        table = bundle.tables.get(key)
+        name = table.name if table is not None else BY_KEY[key].name_vi
+        for row in checker.rows[key]:
+            for column, message in row.errors:
+                errors.append(
+                    RowError(name, row.number, checker.label(key, column), message, row.id)
+                )
+    return errors
+
+
+def bundle_import(
+    *,
+    source: BundleSource,
+    user: Any,
+    keep_valid_rows: bool = False,
+    progress: Progress | None = None,
+    batch: ImportBatch | None = None,
+    today: dt.date | None = None,
+) -> ImportResult:
+    """Check and import a bundle (see the module docstring). ``user`` None is the system
+    (a command run without --user): every unit is in scope."""
+    if user is not None and not can_see_people(user):
+        raise PermissionDenied("Tài khoản này không được nhập sổ của người dân.")
+    scope = Scope.everything() if user is None else Scope.for_user(user)
+    today = today or timezone.localdate()
+    actor = user if user is not None and getattr(user, "is_authenticated", False) else None
+    if batch is None:
+        batch = ImportBatch.objects.create(
+            created_by=actor,
+            file_name=source_name(source)[:255],
+            keep_valid_rows=keep_valid_rows,
+        )
+    batch.sha256 = _sha256(source)
+    batch.status = ImportBatch.Status.CHECKING
+    batch.save(update_fields=["sha256", "status"])
+    notify = _Notifier(batch, progress)
+    checker: Checker | None = None
+    try:
+        notify.phase("Đang đọc tệp", 0)
+        bundle = read_bundle(source)
+        notify.total = bundle.rows_total
+        batch.rows_total = bundle.rows_total
+        batch.save(update_fields=["rows_total"])
+        if not bundle.problems:
+            checker = Checker(bundle, scope=scope, today=today, progress=notify.checked)
+            checker.run()
+        errors = _errors(bundle, checker)
+        counts = _counts(checker)
+        if bundle.problems or (errors and not keep_valid_rows) or checker is None:
+            _finish(batch, ImportBatch.Status.REJECTED, counts, errors, user=actor)
+            return ImportResult(batch, counts, errors)
+        batch.status = ImportBatch.Status.IMPORTING
+        batch.rows_done = batch.rows_total // 2
+        batch.save(update_fields=["status", "rows_done"])
+        with transaction.atomic():
+            _Writer(checker, batch, actor, notify).run()
+            _finish(batch, ImportBatch.Status.DONE, counts, errors, user=actor)
+        return ImportResult(batch, counts, errors)
+    except Exception as error:
+        batch.status = ImportBatch.Status.FAILED
+        batch.finished_at = timezone.now()
+        batch.report = {"failure": f"{type(error).__name__}: {error}"[:500]}
+        batch.save(update_fields=["status", "finished_at", "report"])
+        raise
+    finally:
+        live.finish(batch.pk)
+
+
+class _Notifier:
+    """Calls the caller's progress and keeps the live figure for the web page: checking
+    is the first half of the bar, writing the second."""
+
+    def __init__(self, batch: ImportBatch, callback: Progress | None):
+        self.batch = batch
+        self.callback = callback
+        self.total = 0
+
+    def phase(self, message: str, done: int, *, writing: bool = False) -> None:
+        overall = done + (self.total if writing else 0)
+        live.report(self.batch.pk, overall, 2 * self.total, message)
+        if self.callback is not None:
+            self.callback(done, self.total, message)
+
+    def checked(self, done: int, total: int, message: str) -> None:
+        self.phase(message, done)
+
+    def written(self, done: int, message: str) -> None:
+        self.phase(message, done, writing=True)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _finish(
+    batch: ImportBatch,
+    status: str,
+    counts: dict[str, FileCounts],
+    errors: list[RowError],
+    *,
+    user: Any,
+) -> None:
+    batch.status = status
+    batch.finished_at = timezone.now()
+    written = status == ImportBatch.Status.DONE
+    batch.rows_done = batch.rows_total if written else batch.rows_total // 2
+    batch.rows_created = sum(c.created for c in counts.values()) if written else 0
+    batch.rows_unchanged = sum(c.unchanged for c in counts.values())
+    batch.rows_rejected = (
+        sum(c.rejected for c in counts.values())
+        if written
+        else sum(c.total for c in counts.values())
+    )
+    batch.report = {
+        "counts": {key: vars(c) for key, c in counts.items()},
+        "errors": [e.as_dict() for e in errors[:MAX_STORED_ERRORS]],
+        "errors_total": len(errors),
+        "rows_with_errors": sum(c.rejected for c in counts.values()),
+    }
+    batch.save()
+    total = {
+        name: sum(getattr(c, name) for c in counts.values())
+        for name in ("created", "updated", "unchanged", "rejected")
+    }
+    note = (
+        f"Nhập {batch.file_name}: {total['created']} thêm, {total['updated']} cập nhật, "
+        f"{total['unchanged']} không đổi, {total['rejected']} từ chối"
+        if written
+        else f"Từ chối {batch.file_name}: {len(errors)} lỗi, không lưu gì"
+    )
+    AuditEntry.objects.create(
+        user=user,
+        action=AuditAction.IMPORT,
+        model="importbatch",
+        object_id=batch.pk,
+        changes={"status": status, **total},
+        note=note[:300],
+        import_batch=batch,
+    )
+
+
+class _Writer:
+    def __init__(self, checker: Checker, batch: ImportBatch, user: Any, notify: _Notifier):
+        self.checker = checker
+        self.batch = batch
+        self.user = user
+        self.notify = notify
+        self.now = timezone.now()
+        self.done = 0
+        self.audits: list[AuditEntry] = []
+
+    def run(self) -> None:
+        for key in ORDER:
+            rows = self.checker.rows[key]
+            if not rows:
+                continue
+            created = [row for row in rows if row.status == CREATED]
+            if key == "persons":
+                self._persons(created)
+            else:
+                self._create(key, [row.obj for row in created])
+            self._update(key, [row for row in rows if row.status == UPDATED])
+            self.done += len(rows) - len(created)
+            self.notify.written(self.done, f"Đã ghi tệp {file_label(key)}")
+        self._residences()
+        self._derived()
+        AuditEntry.objects.bulk_create(self.audits, batch_size=CHUNK)
+
+    def _prepare(self, obj: Any) -> None:
+        obj.source = Source.IMPORT
+        obj.import_batch = self.batch
+        obj.recorded_by = self.user
+
+    def _create(self, key: str, objs: list[Any]) -> None:
+        model = MODELS[key]
+        for start in range(0, len(objs), CHUNK):
+            chunk = objs[start : start + CHUNK]
+            for obj in chunk:
+                self._prepare(obj)
+            model.objects.bulk_create(chunk)
+            self.done += len(chunk)
+            self.notify.written(self.done, f"Đang ghi tệp {file_label(key)}")
+
+    def _persons(self, rows: list[Row]) -> None:
+        """Mothers before their children (a row may name a mother further down the file)."""
+
+        def ready(row: Row) -> bool:
+            mother = row.refs.get("mother_id")
+            return not isinstance(mother, Row) or mother.obj.pk is not None
+
+        waiting = rows
+        while waiting:
+            now = [row for row in waiting if ready(row)]
+            if not now:
+                raise RuntimeError("Vòng lặp mẹ - con trong tệp nguoi.")
+            self._create("persons", [row.obj for row in now])
+            chosen = {id(row) for row in now}
+            waiting = [row for row in waiting if id(row) not in chosen]
+
+    def _update(self, key: str, rows: list[Row]) -> None:
+        if not rows:
+            return
+        model = MODELS[key]
+        groups: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+        for row in rows:
+            groups[tuple(sorted(row.changes))].append(row)
+            self.audits.append(
+                AuditEntry(
+                    user=self.user,
+                    action=AuditAction.UPDATE,
+                    model=model._meta.model_name,
+                    object_id=row.obj.pk,
+                    person_id=_person_id(row.obj),
+                    changes={
+                        name: [_plain(old), _plain(new)] for name, (old, new) in row.changes.items()
+                    },
+                    note=f"Nhập lại: {self.batch.file_name}, dòng {row.number}"[:300],
+                    import_batch=self.batch,
+                )
+            )
+        for names, items in groups.items():
+            objs = [row.obj for row in items]
+            for obj in objs:
+                obj.updated_at = self.now
+            model.objects.bulk_update(objs, [*names, "updated_at"], batch_size=CHUNK // 4)
+
+    def _residences(self) -> None:
+        """Where new people live from their registration; a re-import that moves a person
+        closes the current residence the day before the import (as ``person_move``)."""
+        new: list[Residence] = []
+        moved: list[Row] = []
+        for row in self.checker.rows["persons"]:
+            if row.status == CREATED:
+                obj = row.obj
+                new.append(
+                    Residence(
+                        person_id=obj.pk,
+                        unit_id=obj.residence_unit_id,
+                        village=obj.village,
+                        valid_from=obj._residence_from,
+                    )
+                )
+            elif row.status == UPDATED and "residence_unit_id" in row.changes:
+                moved.append(row)
+        today = self.now.date()
+        for row in moved:
+            current = Residence.objects.filter(person_id=row.obj.pk, valid_to__isnull=True).first()
+            if current is not None:
+                current.valid_to = max(today - dt.timedelta(days=1), current.valid_from or today)
+                current.save(update_fields=["valid_to"])
+            new.append(
+                Residence(
+                    person_id=row.obj.pk,
+                    unit_id=row.obj.residence_unit_id,
+                    village=row.obj.village,
+                    valid_from=today,
+                )
+            )
+        Residence.objects.bulk_create(new, batch_size=CHUNK)
+
+    def _derived(self) -> None:
+        """Stored records outside the bundle whose derived values the bundle changes: a
+        pregnancy's visit summary and outcome, a delivery's births, a person's death."""
+        for key, changes in self.checker.derived.items():
+            model = MODELS[key]
+            groups: dict[tuple[str, ...], list[Any]] = defaultdict(list)
+            for pk, values in changes.items():
+                obj = model(pk=pk, updated_at=self.now, **values)
+                groups[tuple(sorted(values))].append(obj)
+            for names, objs in groups.items():
+                model.objects.bulk_update(objs, [*names, "updated_at"], batch_size=CHUNK // 4)
+
+
+def _person_id(obj: Any) -> int | None:
+    if isinstance(obj, Person):
+        return obj.pk
+    return getattr(obj, "person_id", None) or getattr(obj, "mother_id", None)
+
+
+__all__ = ["REJECTED", "FileCounts", "ImportResult", "RowError", "bundle_import"]

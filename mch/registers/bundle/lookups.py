@@ -1,0 +1,116 @@
+"""What the importer reads from the database, a few queries for a whole bundle: communes by
+code through time, facilities by code, and stored records by external ID or by id."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from types import SimpleNamespace
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+from mch.orgunits.models import Facility, OrgUnit
+
+
+def chunks(values: Iterable[Any], size: int | None = None) -> Iterator[list[Any]]:
+    """Slices small enough for one ``__in`` query on this database."""
+    size = size or (900 if connection.vendor == "sqlite" else 10_000)
+    batch: list[Any] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class Stored(SimpleNamespace):
+    """A stored record read for checking (attributes named like the model's columns)."""
+
+    pk: int
+
+
+def stored_by(
+    model: type[Model], field: str, keys: Iterable[Any], columns: Iterable[str]
+) -> dict[Any, Stored]:
+    """Stored rows whose ``field`` is one of ``keys``, keyed by that field."""
+    names = ["id", field, *[c for c in columns if c not in ("id", field)]]
+    found: dict[Any, Stored] = {}
+    for batch in chunks(set(keys)):
+        for values in model._default_manager.filter(**{f"{field}__in": batch}).values(*names):
+            record = Stored(**values)
+            record.pk = values["id"]
+            found[values[field]] = record
+    return found
+
+
+def stored_groups(
+    model: type[Model], field: str, keys: Iterable[Any], columns: Iterable[str]
+) -> dict[Any, list[Stored]]:
+    """Stored rows grouped by ``field`` (e.g. the visits of each pregnancy)."""
+    names = ["id", field, *[c for c in columns if c not in ("id", field)]]
+    found: dict[Any, list[Stored]] = defaultdict(list)
+    for batch in chunks(set(keys)):
+        for values in model._default_manager.filter(**{f"{field}__in": batch}).values(*names):
+            record = Stored(**values)
+            record.pk = values["id"]
+            found[values[field]].append(record)
+    return found
+
+
+class Communes:
+    """Every commune with its validity, so a code resolves to the commune of a date."""
+
+    def __init__(self) -> None:
+        self._by_code: dict[str, list[tuple[dt.date | None, dt.date | None, int]]] = defaultdict(
+            list
+        )
+        self.paths: dict[int, str] = {}
+        self.names: dict[int, str] = {}
+        rows = OrgUnit.objects.filter(level="commune").values_list(
+            "id", "code", "valid_from", "valid_to", "path", "name"
+        )
+        for pk, code, start, end, path, name in rows:
+            self._by_code[code].append((start, end, pk))
+            self.paths[pk] = path
+            self.names[pk] = name
+
+    def ids(self, code: str) -> list[int]:
+        return [pk for _start, _end, pk in self._by_code.get(code, ())]
+
+    def known(self, code: str) -> bool:
+        return code in self._by_code
+
+    def on(self, code: str, day: dt.date) -> int | None:
+        for start, end, pk in self._by_code.get(code, ()):
+            if (start is None or start <= day) and (end is None or end >= day):
+                return pk
+        return None
+
+    def periods(self, code: str) -> str:
+        parts = []
+        for start, end, _pk in sorted(
+            self._by_code.get(code, ()), key=lambda r: r[0] or dt.date.min
+        ):
+            parts.append(
+                f"{start:%d/%m/%Y}" if start else "…",
+            )
+            parts[-1] += f"–{end:%d/%m/%Y}" if end else "–nay"
+        return ", ".join(parts)
+
+
+class Facilities:
+    def __init__(self, codes: Iterable[str]):
+        self._by_code: dict[str, tuple[int, str]] = {}
+        for batch in chunks(set(codes)):
+            for pk, code, level in Facility.objects.filter(code__in=batch).values_list(
+                "id", "code", "care_level"
+            ):
+                self._by_code[code] = (pk, level)
+
+    def get(self, code: str) -> tuple[int, str] | None:
+        return self._by_code.get(code)
