@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "mch.indicators",
     "mch.plans",
     "mch.registers",
+    "mch.immunisation",
     "mch.web",
 ]
 

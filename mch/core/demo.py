@@ -95,7 +95,9 @@ def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[User]:
 
 
 def demo_setup(*, progress: Progress | None = None) -> None:
-    """Reference units, demo facilities and classifications, catalogue, plans, users."""
+    """Reference units, demo facilities and classifications, catalogue, immunisation
+    schedule, plans, users."""
+    from mch.immunisation.services import schedule_load
     from mch.indicators.services import catalogue_load
     from mch.orgunits.demo import load_demo_facilities_and_attributes
     from mch.orgunits.reference import load_reference_units
@@ -108,6 +110,8 @@ def demo_setup(*, progress: Progress | None = None) -> None:
     load_demo_facilities_and_attributes()
     say("Danh mục chỉ số…")
     catalogue_load()
+    say("Lịch tiêm chủng mở rộng…")
+    schedule_load()
     say("Năm kế hoạch nguồn…")
     plans_load_sources(progress=say)
     say("Người dùng minh họa…")
