@@ -1,11 +1,15 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from mch.indicators.api import IndicatorViewSet
 from mch.orgunits.api import OrgUnitViewSet
 from mch.plans.api import PlanViewSet
+from mch.registers.api import ChoicesView, register_routes
 
 router = DefaultRouter()
 router.register("units", OrgUnitViewSet, basename="unit")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("plans", PlanViewSet, basename="plan")
+register_routes(router)
 urlpatterns = router.urls
+urlpatterns += [path("registers/choices/", ChoicesView.as_view(), name="registers-choices")]
