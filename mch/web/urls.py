@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from .views import home, indicators, plans, units
 from .views.auth import LoginView
@@ -17,4 +17,5 @@ urlpatterns = [
     path("ke-hoach/<slug:slug>/xuat.json", plans.plan_export_json, name="plan-export"),
     path("chi-so/", indicators.indicator_index, name="indicator-list"),
     path("chi-so/<slug:code>/", indicators.indicator_detail, name="indicator-detail"),
+    path("so/", include("mch.web.views.records.urls")),
 ]

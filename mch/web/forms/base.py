@@ -1,0 +1,115 @@
+"""What every register form shares: the facility list of the user's province, problems
+from the registers' rules shown beside their field, the first field focused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from mch.orgunits.models import Facility, OrgUnit
+from mch.registers import rules
+
+
+def user_facilities(user: Any) -> QuerySet[Facility]:
+    """Facilities a user may name as the place of service: those of the provinces of the
+    user's units (a commune records births at the provincial hospital too)."""
+    today = timezone.localdate()
+    facilities = Facility.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+    ).select_related("unit")
+    if user.is_superuser:
+        return facilities
+    prefixes = set()
+    for unit in user.units.all():
+        ids = [*unit.ancestor_ids, unit.pk]
+        province = OrgUnit.objects.filter(pk__in=ids, level="province").first()
+        prefixes.add((province or unit).path)
+    query = Q(pk__in=[])
+    for prefix in prefixes:
+        query |= Q(unit__path__startswith=prefix)
+    return facilities.filter(query)
+
+
+def default_facility(user: Any) -> Facility | None:
+    """The user's own facility, else the health station of the user's commune."""
+    if getattr(user, "facility_id", None):
+        return user.facility  # type: ignore[no-any-return]
+    units = list(user.units.all()) if not user.is_superuser else []
+    return (
+        Facility.objects.filter(unit__in=units, kind=Facility.Kind.COMMUNE_HEALTH_STATION)
+        .order_by("name")
+        .first()
+    )
+
+
+class FacilityField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Facility) -> str:
+        return obj.name
+
+
+class RecordForm(forms.Form):
+    """A form whose values go to a registers service as keyword arguments."""
+
+    required_css_class = "required"
+    error_css_class = "has-error"
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if "facility" in self.fields and user is not None:
+            field = self.fields["facility"]
+            field.queryset = user_facilities(user)
+            if not self.is_bound and "facility" not in self.initial:
+                self.initial["facility"] = default_facility(user)
+        self.focus_first()
+
+    def focus_first(self) -> None:
+        """Autofocus the first field with an error, else the first visible field."""
+        target = None
+        if self._errors:
+            target = next((name for name in self.fields if name in self._errors), None)
+        if target is None:
+            target = next(
+                (name for name, field in self.fields.items() if not field.widget.is_hidden), None
+            )
+        for name, field in self.fields.items():
+            field.widget.attrs.pop("autofocus", None)
+            if name == target:
+                field.widget.attrs["autofocus"] = True
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.focus_first()
+
+    def problems_show(self, problems: Iterable[rules.Problem]) -> None:
+        """Put each problem from a registers service beside its field (Vietnamese, or
+        English when the interface is), the others at the top of the form."""
+        language = get_language() or "vi"
+        for problem in problems:
+            name = problem.field if problem.field in self.fields else None
+            self.add_error(name, problem.message(language))
+        self.focus_first()
+
+    def service_unit(self) -> OrgUnit | None:
+        facility = self.cleaned_data.get("facility")
+        if facility is not None:
+            return facility.unit  # type: ignore[no-any-return]
+        if self.user is None or self.user.is_superuser:
+            return None
+        return self.user.units.filter(level="commune").first()  # type: ignore[no-any-return]
+
+
+def facility_field(*, required: bool = False) -> FacilityField:
+    return FacilityField(
+        queryset=Facility.objects.none(),
+        required=required,
+        label=_("Health facility"),
+        empty_label="—",
+    )
