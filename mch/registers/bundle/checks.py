@@ -49,6 +49,7 @@ from .lookups import Communes, Facilities, Stored, stored_by, stored_groups
 from .reader import Bundle
 from .rows import (
     Parent,
+    Record,
     Row,
     facts,
     file_label,
@@ -237,7 +238,8 @@ class Checker:
         self.headers: dict[str, dict[str, str]] = {}
         # Derived updates of stored records that are not rows of the bundle: pk -> values.
         self.derived: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
-        self._settings: dict[int, Any] = {}
+        self._settings: dict[str, Any] = {}
+        self._defaults: dict[type[models.Model], tuple[dict[str, Any], list[str]]] = {}
 
     # ------------------------------------------------------------------ driver
 
@@ -247,6 +249,10 @@ class Checker:
         for key in ORDER:
             if self.rows[key]:
                 getattr(self, f"check_{key}")(self.rows[key])
+            if key == "antenatal_visits" and (self.rows["pregnancies"] or self.rows[key]):
+                self._pregnancy_summaries(self.rows[key])
+            if key == "births" and (self.rows["deliveries"] or self.rows[key]):
+                self._delivery_totals(self.rows[key])
                 self.done += len(self.rows[key])
                 self.progress(self.done, self.total, f"Đã kiểm tra tệp {file_label(key)}")
         self.classify()
@@ -456,11 +462,23 @@ class Checker:
             kwargs[column] = blank() if value is None else value
         return kwargs
 
-    def build(self, row: Row, model: type[models.Model], kwargs: dict[str, Any]) -> Any:
-        obj = model(**kwargs)
-        if row.existing is not None:
-            obj.pk = row.existing.pk
-            obj._state.adding = False
+    def build(self, row: Row, model: type[models.Model], kwargs: dict[str, Any]) -> Record:
+        found = self._defaults.get(model)
+        if found is None:
+            defaults = {
+                field.attname: field.get_default()
+                for field in model._meta.concrete_fields
+                if not field.primary_key
+            }
+            lists = [name for name, value in defaults.items() if isinstance(value, list)]
+            found = self._defaults[model] = (defaults, lists)
+        defaults, lists = found
+        obj = Record(**defaults)
+        values = obj.__dict__
+        for name in lists:
+            values[name] = []
+        values.update(kwargs)
+        obj.pk = row.existing.pk if row.existing is not None else None
         row.obj = obj
         return obj
 
@@ -488,11 +506,13 @@ class Checker:
         derive.groups_fill(obj, facts(person), classifier=self.classifier)
 
     def settings(self, unit_id: int) -> Any:
-        found = self._settings.get(unit_id)
+        """The register settings of a commune's province (read once per province)."""
+        path = self.communes.paths.get(unit_id) or OrgUnit.objects.get(pk=unit_id).path
+        above = path.rstrip("/").rsplit("/", 1)[0] + "/"
+        found = self._settings.get(above)
         if found is None:
-            path = self.communes.paths.get(unit_id) or OrgUnit.objects.get(pk=unit_id).path
             found = derive.settings_for(SimpleNamespace(path=path))  # type: ignore[arg-type]
-            self._settings[unit_id] = found
+            self._settings[above] = found
         return found
 
     def label(self, key: str, column: str) -> str:
@@ -595,11 +615,7 @@ class Checker:
                     row.obj = None
                     changed = True
                     continue
-                if isinstance(mother, Row):
-                    row.obj.mother = mother.obj
-                else:
-                    row.obj.mother_id = mother.pk
-                    row.obj._mother_ethnicity = mother.ethnicity
+                row.obj.link("mother_id", mother)
             if changed:
                 for row in rows:
                     mother = row.refs.get("mother_id")
@@ -713,11 +729,8 @@ class Checker:
             obj.flags = sorted(set(row.warnings))
             self.snapshot(obj, person)
 
-    def _person(self, obj: Any, person: Parent) -> None:
-        if isinstance(person, Row):
-            obj.person = person.obj
-        else:
-            obj.person_id = person.pk
+    def _person(self, obj: Record, person: Parent) -> None:
+        obj.link("person_id", person)
 
     def _closing_deliveries(self) -> set[str]:
         """Pregnancies (bundle or stored ids) that a delivery row of the bundle closes."""
@@ -762,13 +775,9 @@ class Checker:
             derive.visit_fill(obj, preg)
             obj.flags = sorted(set(row.warnings))
             self.snapshot(obj, person)
-        self._pregnancy_summaries(rows)
 
-    def _link(self, obj: Any, name: str, parent: Parent) -> None:
-        if isinstance(parent, Row):
-            setattr(obj, name, parent.obj)
-        else:
-            setattr(obj, f"{name}_id", parent.pk)
+    def _link(self, obj: Record, name: str, parent: Parent) -> None:
+        obj.link(f"{name}_id", parent)
 
     def _pregnancy_summaries(self, rows: list[Row]) -> None:
         """Pregnancy keeps a summary of its visits: those of the bundle and those stored."""
@@ -1002,7 +1011,6 @@ class Checker:
                 self._link(obj, "person", child)
             obj.flags = sorted(set(row.warnings))
             self.snapshot(obj, mother)
-        self._delivery_totals(rows)
 
     def _stored_lmp(self, delivery: Stored) -> dt.date | None:
         if delivery.pregnancy_id is None:

@@ -33,12 +33,13 @@ from django.utils import timezone
 from mch.accounts.permissions import can_see_people
 from mch.accounts.scope import Scope
 
-from ..models import AuditAction, AuditEntry, ImportBatch, Person, Residence, Source
+from ..models import AuditAction, AuditEntry, ImportBatch, Residence, Source
+from . import fastinsert
 from . import progress as live
 from .checks import MODELS, Checker
 from .reader import Bundle, read_bundle, source_name
 from .reader import Source as BundleSource
-from .rows import CREATED, REJECTED, UNCHANGED, UPDATED, Row, file_label
+from .rows import CREATED, REJECTED, UNCHANGED, UPDATED, Record, Row, file_label
 from .spec import BY_KEY, ORDER
 
 CHUNK = 2000
@@ -302,6 +303,10 @@ def _finish(
 
 
 class _Writer:
+    """Writes the checked rows: ids for every new row first (so a child row can point to a
+    parent created in the same import), then each file's inserts in chunks, updates of
+    changed rows, residences, derived values of stored records and the audit trail."""
+
     def __init__(self, checker: Checker, batch: ImportBatch, user: Any, notify: _Notifier):
         self.checker = checker
         self.batch = batch
@@ -312,67 +317,57 @@ class _Writer:
         self.audits: list[AuditEntry] = []
 
     def run(self) -> None:
+        created: dict[str, list[Row]] = {}
+        for key in ORDER:
+            created[key] = [row for row in self.checker.rows[key] if row.status == CREATED]
+            ids = fastinsert.reserve_ids(MODELS[key], len(created[key]))
+            for row, pk in zip(created[key], ids, strict=True):
+                row.obj.pk = pk
+        for key in ORDER:
+            for row in self.checker.rows[key]:
+                if row.status in (CREATED, UPDATED):
+                    row.obj.resolve()
+        common = {
+            "source": Source.IMPORT,
+            "import_batch_id": self.batch.pk,
+            "recorded_by_id": self.user.pk if self.user is not None else None,
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
         for key in ORDER:
             rows = self.checker.rows[key]
             if not rows:
                 continue
-            created = [row for row in rows if row.status == CREATED]
-            if key == "persons":
-                self._persons(created)
-            else:
-                self._create(key, [row.obj for row in created])
+            model = MODELS[key]
+            objs = [row.obj for row in created[key]]
+            for start in range(0, len(objs), CHUNK):
+                chunk = objs[start : start + CHUNK]
+                fastinsert.insert(model, chunk, values=common)
+                self.done += len(chunk)
+                self.notify.written(self.done, f"Đang ghi tệp {file_label(key)}")
             self._update(key, [row for row in rows if row.status == UPDATED])
-            self.done += len(rows) - len(created)
+            self.done += len(rows) - len(objs)
             self.notify.written(self.done, f"Đã ghi tệp {file_label(key)}")
         self._residences()
         self._derived()
         AuditEntry.objects.bulk_create(self.audits, batch_size=CHUNK)
 
-    def _prepare(self, obj: Any) -> None:
-        obj.source = Source.IMPORT
-        obj.import_batch = self.batch
-        obj.recorded_by = self.user
-
-    def _create(self, key: str, objs: list[Any]) -> None:
-        model = MODELS[key]
-        for start in range(0, len(objs), CHUNK):
-            chunk = objs[start : start + CHUNK]
-            for obj in chunk:
-                self._prepare(obj)
-            model.objects.bulk_create(chunk)
-            self.done += len(chunk)
-            self.notify.written(self.done, f"Đang ghi tệp {file_label(key)}")
-
-    def _persons(self, rows: list[Row]) -> None:
-        """Mothers before their children (a row may name a mother further down the file)."""
-
-        def ready(row: Row) -> bool:
-            mother = row.refs.get("mother_id")
-            return not isinstance(mother, Row) or mother.obj.pk is not None
-
-        waiting = rows
-        while waiting:
-            now = [row for row in waiting if ready(row)]
-            if not now:
-                raise RuntimeError("Vòng lặp mẹ - con trong tệp nguoi.")
-            self._create("persons", [row.obj for row in now])
-            chosen = {id(row) for row in now}
-            waiting = [row for row in waiting if id(row) not in chosen]
-
     def _update(self, key: str, rows: list[Row]) -> None:
         if not rows:
             return
         model = MODELS[key]
-        groups: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+        groups: dict[tuple[str, ...], list[Any]] = defaultdict(list)
         for row in rows:
-            groups[tuple(sorted(row.changes))].append(row)
+            names = tuple(sorted(row.changes))
+            values = {name: getattr(row.obj, name) for name in names}
+            groups[names].append(model(pk=row.obj.pk, updated_at=self.now, **values))
             self.audits.append(
                 AuditEntry(
                     user=self.user,
                     action=AuditAction.UPDATE,
                     model=model._meta.model_name,
                     object_id=row.obj.pk,
-                    person_id=_person_id(row.obj),
+                    person_id=_person_id(key, row.obj),
                     changes={
                         name: [_plain(old), _plain(new)] for name, (old, new) in row.changes.items()
                     },
@@ -380,45 +375,47 @@ class _Writer:
                     import_batch=self.batch,
                 )
             )
-        for names, items in groups.items():
-            objs = [row.obj for row in items]
-            for obj in objs:
-                obj.updated_at = self.now
+        for names, objs in groups.items():
             model.objects.bulk_update(objs, [*names, "updated_at"], batch_size=CHUNK // 4)
 
     def _residences(self) -> None:
         """Where new people live from their registration; a re-import that moves a person
         closes the current residence the day before the import (as ``person_move``)."""
-        new: list[Residence] = []
+        new: list[Record] = []
         moved: list[Row] = []
+        today = timezone.localdate()
         for row in self.checker.rows["persons"]:
+            obj = row.obj
             if row.status == CREATED:
-                obj = row.obj
                 new.append(
-                    Residence(
+                    Record(
                         person_id=obj.pk,
                         unit_id=obj.residence_unit_id,
                         village=obj.village,
                         valid_from=obj._residence_from,
+                        valid_to=None,
                     )
                 )
             elif row.status == UPDATED and "residence_unit_id" in row.changes:
                 moved.append(row)
-        today = self.now.date()
+                new.append(
+                    Record(
+                        person_id=obj.pk,
+                        unit_id=obj.residence_unit_id,
+                        village=obj.village,
+                        valid_from=today,
+                        valid_to=None,
+                    )
+                )
         for row in moved:
             current = Residence.objects.filter(person_id=row.obj.pk, valid_to__isnull=True).first()
             if current is not None:
                 current.valid_to = max(today - dt.timedelta(days=1), current.valid_from or today)
                 current.save(update_fields=["valid_to"])
-            new.append(
-                Residence(
-                    person_id=row.obj.pk,
-                    unit_id=row.obj.residence_unit_id,
-                    village=row.obj.village,
-                    valid_from=today,
-                )
-            )
-        Residence.objects.bulk_create(new, batch_size=CHUNK)
+        for obj, pk in zip(new, fastinsert.reserve_ids(Residence, len(new)), strict=True):
+            obj.pk = pk
+        for start in range(0, len(new), CHUNK):
+            fastinsert.insert(Residence, new[start : start + CHUNK])
 
     def _derived(self) -> None:
         """Stored records outside the bundle whose derived values the bundle changes: a
@@ -433,8 +430,8 @@ class _Writer:
                 model.objects.bulk_update(objs, [*names, "updated_at"], batch_size=CHUNK // 4)
 
 
-def _person_id(obj: Any) -> int | None:
-    if isinstance(obj, Person):
+def _person_id(key: str, obj: Any) -> int | None:
+    if key == "persons":
         return obj.pk
     return getattr(obj, "person_id", None) or getattr(obj, "mother_id", None)
 

@@ -17,7 +17,7 @@ from mch.orgunits.models import Facility, OrgUnit
 
 def chunks(values: Iterable[Any], size: int | None = None) -> Iterator[list[Any]]:
     """Slices small enough for one ``__in`` query on this database."""
-    size = size or (900 if connection.vendor == "sqlite" else 10_000)
+    size = size or (_sqlite_limit() if connection.vendor == "sqlite" else 10_000)
     batch: list[Any] = []
     for value in values:
         batch.append(value)
@@ -26,6 +26,19 @@ def chunks(values: Iterable[Any], size: int | None = None) -> Iterator[list[Any]
             batch = []
     if batch:
         yield batch
+
+
+def _sqlite_limit() -> int:
+    """Parameters one SQLite statement may take (999 on old builds, 32,766 since 3.32)."""
+    import sqlite3
+
+    connection.ensure_connection()
+    raw = connection.connection
+    try:
+        limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    except AttributeError:  # Python < 3.11
+        limit = 999
+    return max(100, min(limit - 10, 10_000))
 
 
 class Stored(SimpleNamespace):

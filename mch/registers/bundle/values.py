@@ -47,10 +47,14 @@ def _text_of(raw: Any) -> str:
 
 
 def parse_text(raw: Any) -> str:
+    if type(raw) is str:
+        return raw.strip()
     return "" if _blank(raw) else _text_of(raw)
 
 
 def parse_int(raw: Any) -> int | None:
+    if type(raw) is str and raw.isdigit():
+        return int(raw)
     if _blank(raw):
         return None
     if isinstance(raw, bool):
@@ -109,6 +113,11 @@ def parse_bool(raw: Any) -> bool | None:
 
 
 def parse_date(raw: Any) -> dt.date | None:
+    if type(raw) is str and len(raw) == 10 and raw[2] == "/" and raw[5] == "/":
+        try:
+            return dt.date(int(raw[6:]), int(raw[3:5]), int(raw[:2]))
+        except ValueError:
+            pass
     if _blank(raw):
         return None
     if isinstance(raw, dt.datetime):
@@ -157,6 +166,9 @@ def _lookup(choices: dict[str, str]) -> dict[str, str]:
         found[" ".join(fold(label).split())] = code
     for code in choices:  # a code wins over a label that folds to the same text
         found[code.lower()] = code
+    for code, label in choices.items():  # exact text, the common case, without folding
+        found.setdefault(label, code)
+        found.setdefault(code, code)
     return found
 
 
@@ -166,6 +178,10 @@ def _choice_parser(name: str, column: Column) -> Parser:
     allowed = ", ".join(code for code in choices if code)
 
     def parse(raw: Any) -> str | None:
+        if type(raw) is str:
+            code = lookup.get(raw)
+            if code is not None:
+                return code
         if _blank(raw):
             return None
         text = _text_of(raw)
@@ -196,11 +212,14 @@ def _list_parser(name: str, column: Column) -> Parser:
 
 
 _ETHNICITY = {code: code for code, _ in ETHNICITIES}
+_ETHNICITY.update({name: code for code, name in ETHNICITIES})
 _ETHNICITY.update({" ".join(fold(name).split()): code for code, name in ETHNICITIES})
 _ETHNICITY.update({fold(name).replace(" ", ""): code for code, name in ETHNICITIES})
 
 
 def parse_ethnicity(raw: Any) -> str | None:
+    if type(raw) is str and raw in _ETHNICITY:
+        return _ETHNICITY[raw]
     if _blank(raw):
         return None
     text = _text_of(raw)
@@ -214,6 +233,8 @@ def parse_ethnicity(raw: Any) -> str | None:
 
 
 def parse_commune(raw: Any) -> str | None:
+    if type(raw) is str and len(raw) == 5 and raw.isdigit():
+        return raw
     if _blank(raw):
         return None
     text = _text_of(raw)
@@ -223,6 +244,8 @@ def parse_commune(raw: Any) -> str | None:
 
 
 def parse_code(raw: Any) -> str | None:
+    if type(raw) is str:
+        return raw.strip() or None
     return None if _blank(raw) else _text_of(raw)
 
 
