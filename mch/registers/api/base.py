@@ -10,24 +10,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mch.accounts.permissions import can_see_people
-from mch.orgunits.models import Facility, OrgUnit
+from mch.orgunits.models import OrgUnit
 
 from .. import selectors, services
 from ..models import AuditAction, Birth, Person, Source
-from .errors import ErrorsSerializer, InputError, error_response
+from .errors import InputError, error_response
+from .refs import person_ref, place_refs
 
 CONFLICT = InputError(
     "",
@@ -51,34 +45,6 @@ class RegisterPagination(PageNumberPagination):
 
 
 # ---------------------------------------------------------------------- list filters
-
-LIST_PARAMETERS = [
-    OpenApiParameter(
-        "commune",
-        OpenApiTypes.INT,
-        description="Unit id: only records whose commune of residence (at the event) is this "
-        "unit or below it.",
-    ),
-    OpenApiParameter(
-        "commune_code",
-        OpenApiTypes.STR,
-        description="Commune code (5 digits): records of the communes with this code, in "
-        "every period (codes are reused across the 2025 reform).",
-    ),
-    OpenApiParameter(
-        "date_from", OpenApiTypes.DATE, description="Records dated on or after (YYYY-MM-DD)."
-    ),
-    OpenApiParameter(
-        "date_to", OpenApiTypes.DATE, description="Records dated on or before (YYYY-MM-DD)."
-    ),
-    OpenApiParameter(
-        "updated_since",
-        OpenApiTypes.DATETIME,
-        description="For synchronisation: records created or changed at or after this moment "
-        "(ISO 8601; a date means its midnight, server time). Rows then come oldest change "
-        "first; keep the largest `updated_at` received and send it next time.",
-    ),
-]
 
 
 def query_date(request: Request, name: str) -> dt.date | None:
@@ -130,85 +96,6 @@ def filter_changes(rows: QuerySet[Any], request: Request, unit_field: str) -> Qu
     if since is not None:
         rows = rows.filter(updated_at__gte=since).order_by("updated_at", "pk")
     return rows
-
-
-# ---------------------------------------------------------------------- references
-
-
-def unit_ref(
-    data: dict[str, Any], id_key: str, code_key: str, *, on: dt.date, commune: bool
-) -> OrgUnit | None:
-    """A unit given by id or by code (a commune code names the commune valid ``on``)."""
-    unit_id, code = data.pop(id_key, None), data.pop(code_key, None)
-    if unit_id is not None and code:
-        raise InputError(
-            code_key,
-            "ambiguous",
-            f"Chỉ nhập một trong hai: {id_key} hoặc {code_key}.",
-            f"Give either {id_key} or {code_key}, not both.",
-        )
-    if unit_id is None and not code:
-        return None
-    if unit_id is not None:
-        units = OrgUnit.objects.filter(pk=unit_id)
-    else:
-        units = OrgUnit.objects.filter(code=code).valid_on(on)
-    if commune:
-        units = units.filter(level="commune")
-    unit = units.order_by("-valid_from").first()
-    if unit is None:
-        value = unit_id if unit_id is not None else code
-        raise InputError(
-            id_key if unit_id is not None else code_key,
-            "unknown_unit",
-            f"Không có xã/phường {value} vào ngày {on:%d/%m/%Y}."
-            if commune
-            else f"Không có đơn vị {value}.",
-            f"No commune {value} on {on:%d/%m/%Y}." if commune else f"No unit {value}.",
-        )
-    return unit
-
-
-def facility_ref(data: dict[str, Any]) -> Facility | None:
-    facility_id, code = data.pop("facility", None), data.pop("facility_code", None)
-    if facility_id is None and not code:
-        return None
-    facility = (
-        Facility.objects.filter(pk=facility_id).first()
-        if facility_id is not None
-        else Facility.objects.filter(code=code).first()
-    )
-    if facility is None:
-        value = facility_id if facility_id is not None else code
-        raise InputError(
-            "facility" if facility_id is not None else "facility_code",
-            "unknown_facility",
-            f"Không có cơ sở y tế {value}.",
-            f"No health facility {value}.",
-        )
-    return facility
-
-
-def person_ref(user: Any, pk: int) -> Person:
-    """A person in the caller's scope (404 otherwise); a merged record stands for the
-    record it was merged into."""
-    person = selectors.person_get(user=user, pk=pk)
-    return person.merged_into or person
-
-
-def place_refs(data: dict[str, Any], *, on: dt.date) -> dict[str, Any]:
-    """Turn the unit and facility references of an event's input into objects."""
-    refs: dict[str, Any] = {}
-    residence = unit_ref(data, "residence_unit", "commune_code", on=on, commune=True)
-    if residence is not None:
-        refs["residence_unit"] = residence
-    if "service_unit" in data or "service_commune_code" in data:
-        refs["service_unit"] = unit_ref(
-            data, "service_unit", "service_commune_code", on=on, commune=False
-        )
-    if "facility" in data or "facility_code" in data:
-        refs["facility"] = facility_ref(data)
-    return refs
 
 
 # ---------------------------------------------------------------------- views
@@ -426,65 +313,3 @@ _REFERENCES = {
     "facility_code",
     "babies",
 }
-
-
-# ---------------------------------------------------------------------- schema
-
-FORBIDDEN = OpenApiResponse(
-    description="Not logged in, or a role that may not see people's records (leaders, other "
-    "departments), or a record of a person living outside the caller's units (on write)."
-)
-NOT_FOUND = OpenApiResponse(description="No such record in the caller's units.")
-INVALID = OpenApiResponse(
-    ErrorsSerializer,
-    description="Nothing was saved. Each error names the field, a stable code and a message "
-    "(Vietnamese; English when the language cookie chooses English).",
-)
-
-
-def document(
-    noun: str,
-    plural: str = "",
-    *,
-    output: type[serializers.BaseSerializer[Any]],
-    input: type[serializers.Serializer[Any]] | None = None,
-    service: str = "",
-    correct: str = "",
-    about: str = "",
-) -> Any:
-    """The schema of a register endpoint: summaries, filters, request and responses."""
-    plural = plural or f"{noun}s"
-    reads = {
-        "list": extend_schema(
-            summary=f"List {plural}",
-            description=f"{plural.capitalize()} of people living in the caller's units, a page "
-            "at a time (`page`, `page_size` up to 500). Each request is logged once in the "
-            f"audit trail with the number of rows shown. {about}",
-            parameters=LIST_PARAMETERS,
-            responses={200: output, 403: FORBIDDEN},
-        ),
-        "retrieve": extend_schema(
-            summary=f"One {noun}",
-            description="Logged in the audit trail as a view of the person's record.",
-            responses={200: output, 403: FORBIDDEN, 404: NOT_FOUND},
-        ),
-    }
-    if input is not None:
-        reads["create"] = extend_schema(
-            summary=f"Record a {noun}",
-            description=f"Checked and saved by `services.{service}`: errors refuse the record "
-            "(400), warnings are kept with it as `flags`. References are ids of records in "
-            "the caller's units (404 otherwise). Idempotent with `external_id`: 200 returns "
-            f"the record already stored, 201 a new one. {about}",
-            request=input,
-            responses={201: output, 200: output, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
-        )
-    if correct:
-        reads["partial_update"] = extend_schema(
-            summary=f"Correct a {noun}",
-            description=f"Send only the changed fields; the record is checked again by "
-            f"`services.{correct}`. The person (or parent record) and external_id cannot change.",
-            request=input,
-            responses={200: output, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
-        )
-    return extend_schema_view(**reads)

@@ -8,9 +8,10 @@ from rest_framework import serializers
 
 from .. import services
 from ..models import CheckUp, Death, GrowthMeasurement, Illness, Immunisation
-from .base import CorrectableRecordViewSet, WritableRecordViewSet, document
+from .base import CorrectableRecordViewSet, WritableRecordViewSet
 from .events import EVENT_FIELDS, EventInput, EventOutput
 from .fields import CodeChoiceField
+from .schema import document
 
 PERSON_HELP = "The person (id)."
 

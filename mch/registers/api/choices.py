@@ -9,8 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .base import FORBIDDEN, CanSeePeople
+from .base import CanSeePeople
 from .fields import choice_sets
+from .schema import FORBIDDEN
 
 
 class ChoicesView(APIView):

@@ -20,18 +20,11 @@ from ..models import (
     PostnatalContact,
     Pregnancy,
 )
-from .base import (
-    FORBIDDEN,
-    INVALID,
-    NOT_FOUND,
-    CorrectableRecordViewSet,
-    RecordViewSet,
-    WritableRecordViewSet,
-    document,
-)
+from .base import CorrectableRecordViewSet, RecordViewSet, WritableRecordViewSet
 from .errors import InputError
-from .events import EVENT_FIELDS, EXTERNAL_ID_HELP, EventInput, EventOutput
+from .events import EVENT_FIELDS, EventInput, EventOutput
 from .fields import CodeChoiceField
+from .schema import FORBIDDEN, INVALID, NOT_FOUND, document
 
 
 def _codes(choice_set: str, **kwargs: Any) -> serializers.ListField:
@@ -410,5 +403,4 @@ __all__ = [
     "DeliveryViewSet",
     "PostnatalContactViewSet",
     "PregnancyViewSet",
-    "EXTERNAL_ID_HELP",
 ]

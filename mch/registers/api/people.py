@@ -17,19 +17,7 @@ from rest_framework.response import Response
 from .. import selectors, services
 from ..models import Person, Source
 from ..services.people import EDITABLE
-from .base import (
-    CONFLICT,
-    FORBIDDEN,
-    INVALID,
-    LIST_PARAMETERS,
-    NOT_FOUND,
-    RegisterAPIView,
-    filter_changes,
-    person_ref,
-    query_date,
-    query_unit,
-    unit_ref,
-)
+from .base import CONFLICT, RegisterAPIView, filter_changes, query_date, query_unit
 from .errors import InputError
 from .handbook import HandbookOutput
 from .persons import (
@@ -40,6 +28,8 @@ from .persons import (
     PersonInput,
     PersonOutput,
 )
+from .refs import person_ref, unit_ref
+from .schema import FORBIDDEN, INVALID, LIST_PARAMETERS, NOT_FOUND
 
 PEOPLE_PARAMETERS = [
     OpenApiParameter(
