@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from mch.accounts.scope import Scope
 from mch.core.text import name_key
 from mch.orgunits.models import OrgUnit
 
@@ -160,12 +161,19 @@ def person_register(
             residence_unit=residence_unit,
         )
         if likely:
-            names = ", ".join(
+            # Name only the people this user may see; others are counted, not named.
+            scope = Scope.for_user(user)
+            visible = [m for m in likely if scope.contains(m.person.residence_unit)]
+            shown = [
                 f"{m.person.full_name} ({m.person.birth_date:%d/%m/%Y}, {m.person.residence_unit})"
                 if m.person.birth_date
                 else m.person.full_name
-                for m in likely[:3]
-            )
+                for m in visible[:3]
+            ]
+            hidden = len(likely) - len(visible)
+            if hidden:
+                shown.append(f"{hidden} người ở đơn vị khác")
+            names = ", ".join(shown)
             problems.append(rules.Problem("duplicate_person", "full_name", params={"value": names}))
     person.flags = check(problems)
     person.name_key = name_key(person.full_name)

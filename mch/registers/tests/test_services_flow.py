@@ -264,3 +264,18 @@ def test_implausible_z_score_is_flagged(rw) -> None:
         today=TODAY,
     )
     assert "z_implausible" in m.flags and m.underweight == "implausible"
+
+
+def test_likely_duplicate_in_another_commune_is_counted_not_named(rw) -> None:
+    _mother(rw)
+    with pytest.raises(RecordInvalid) as likely:
+        services.person_register(
+            user=rw.other_staff,
+            full_name="Pi Năng Thị Lan",
+            sex="F",
+            birth_date=D(1998, 3, 4),
+            residence_unit=rw.other_commune,
+            today=TODAY,
+        )
+    message = str(likely.value)
+    assert "1 người ở đơn vị khác" in message and "Xã Hòa Bình" not in message
