@@ -214,12 +214,12 @@ def test_woman_dying_while_pregnant_is_marked_possible_maternal_death(rw) -> Non
     assert death.age_group == "older"
 
 
-def _child(rw, born=D(2026, 6, 1)):
+def _child(rw):
     return services.person_register(
         user=rw.staff,
         full_name="Pi Năng Văn Tú",
         sex="M",
-        birth_date=born,
+        birth_date=D(2026, 6, 1),
         residence_unit=rw.commune,
         today=TODAY,
     )
