@@ -278,6 +278,6 @@ def read_bundle(source: Source) -> Bundle:
             _add_file(path.name, path, builder)
         else:
             builder.problem(path.name, f"Không tìm thấy '{path}'.")
-    if not builder.bundle.problems and not builder.bundle.tables:
+    if not builder.bundle.problems and not builder.bundle.rows_total:
         builder.problem(source_name(source), "Không có dòng dữ liệu nào để nhập.")
     return builder.bundle
