@@ -486,9 +486,15 @@ class Checker:
         """The columns every care event shares, as the services fill them."""
         who = facts(person)
         day: dt.date = row.values["date"]
-        unit = self.commune(row, "commune", day) if row.values.get("commune") else None
-        if unit is None and not row.values.get("commune"):
+        code = row.values.get("commune")
+        if not code or self.communes.codes.get(who.residence_unit_id) == code:
+            # Empty, or the person's own commune: an event before the 2025 reform may be
+            # kept under the commune the person lives in now (as the forms store it).
             unit = who.residence_unit_id
+            if code and self.communes.on(code, day) not in (None, unit):
+                unit = self.communes.on(code, day)
+        else:
+            unit = self.commune(row, "commune", day)
         service = self.commune(row, "service_commune", day)
         facility, _level = self.facility(row)
         if not row.ok or unit is None or not self.scoped(row, unit):

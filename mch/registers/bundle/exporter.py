@@ -250,7 +250,12 @@ def register_export(
                 data, counts[key] = _csv(
                     BY_KEY[key], _rows(BY_KEY[key], querysets[key], language), language
                 )
-                archive.writestr(f"{BY_KEY[key].name_vi}.csv", data)
+                # A fixed date keeps the archive the same bytes for the same records.
+                info = zipfile.ZipInfo(
+                    f"{BY_KEY[key].name_vi}.csv", date_time=(2025, 7, 1, 0, 0, 0)
+                )
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, data)
         content, content_type, filename = buffer.getvalue(), "application/zip", "so.zip"
     else:
         content, counts[file_key] = _csv(

@@ -84,6 +84,7 @@ class Communes:
         )
         self.paths: dict[int, str] = {}
         self.names: dict[int, str] = {}
+        self.codes: dict[int, str] = {}
         rows = OrgUnit.objects.filter(level="commune").values_list(
             "id", "code", "valid_from", "valid_to", "path", "name"
         )
@@ -91,6 +92,7 @@ class Communes:
             self._by_code[code].append((start, end, pk))
             self.paths[pk] = path
             self.names[pk] = name
+            self.codes[pk] = code
 
     def ids(self, code: str) -> list[int]:
         return [pk for _start, _end, pk in self._by_code.get(code, ())]

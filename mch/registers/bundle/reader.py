@@ -121,7 +121,8 @@ class _Builder:
             if len(values) < width:
                 values = [*values, *([None] * (width - len(values)))]
             table.rows.append((number, values[:width]))
-        self.bundle.tables[spec.key] = table
+        if table.rows:  # a sheet of the template left empty is no file
+            self.bundle.tables[spec.key] = table
 
     def _table(self, spec: FileSpec, name: str, header_row: tuple[int, list[Any]]) -> Table | None:
         lookup = column_lookup(spec)
