@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import home, indicators, plans, units
+from .views import home, indicators, people, plans, units
 from .views.auth import LoginView
 
 urlpatterns = [
@@ -17,5 +17,11 @@ urlpatterns = [
     path("ke-hoach/<slug:slug>/xuat.json", plans.plan_export_json, name="plan-export"),
     path("chi-so/", indicators.indicator_index, name="indicator-list"),
     path("chi-so/<slug:code>/", indicators.indicator_detail, name="indicator-detail"),
+    path("nguoi/", people.person_index, name="person-list"),
+    path("nguoi/them/", people.person_register, name="person-register"),
+    path("nguoi/<int:pk>/", people.person_detail, name="person-detail"),
+    path("nguoi/<int:pk>/sua/", people.person_edit, name="person-edit"),
+    path("nguoi/<int:pk>/chuyen/", people.person_move, name="person-move"),
+    path("nguoi/<int:pk>/gop/", people.person_merge, name="person-merge"),
     path("so/", include("mch.web.views.records.urls")),
 ]
