@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .views import home, indicators, people, plans, units
+from .views import register_import as register_views
 from .views.auth import LoginView
 
 urlpatterns = [
@@ -23,5 +24,10 @@ urlpatterns = [
     path("nguoi/<int:pk>/sua/", people.person_edit, name="person-edit"),
     path("nguoi/<int:pk>/chuyen/", people.person_move, name="person-move"),
     path("nguoi/<int:pk>/gop/", people.person_merge, name="person-merge"),
+    path("so/nhap/", register_views.import_page, name="register-import"),
+    path("so/nhap/<int:pk>/", register_views.import_batch, name="register-import-batch"),
+    path("so/xuat/", register_views.export_page, name="register-export"),
+    path("so/xuat/<slug:file>.<slug:fmt>", register_views.export_file, name="register-export-file"),
+    path("so/mau.xlsx", register_views.template_download, name="register-template"),
     path("so/", include("mch.web.views.records.urls")),
 ]

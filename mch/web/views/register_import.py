@@ -1,0 +1,227 @@
+"""Register import (upload, progress, errors), exports of each register, the template.
+
+The import runs in a background thread of the web process, so the page can show its
+progress (HTMX polls the batch fragment every second). The thread reports live progress in
+memory (``bundle.progress``) and the batch row holds the outcome; see there why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import close_old_connections, connection
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mch.accounts.models import Role
+from mch.accounts.permissions import can_see_people
+from mch.accounts.scope import Scope
+from mch.orgunits.models import OrgUnit
+from mch.registers.bundle import progress
+from mch.registers.bundle.exporter import ALL, FORMATS, register_export
+from mch.registers.bundle.importer import bundle_import
+from mch.registers.bundle.reader import match_file
+from mch.registers.bundle.spec import FILES
+from mch.registers.bundle.template import template_workbook
+from mch.registers.bundle.values import BadValue, parse_date
+from mch.registers.models import ImportBatch
+
+log = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+SHOWN_ERRORS = 500
+_IMPORTERS = {Role.PROVINCE_OFFICER, Role.COMMUNE_STAFF}
+
+
+def can_import_registers(user: Any) -> bool:
+    """Province programme officers and commune staff (and administrators)."""
+    return bool(
+        user.is_authenticated
+        and can_see_people(user)
+        and (user.is_superuser or user.role in _IMPORTERS)
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp dữ liệu (.xlsx, .csv hoặc .zip)",
+        help_text="Mẫu .xlsx có một trang cho mỗi tệp; hoặc các tệp .csv (UTF-8) nén trong một tệp .zip.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.csv,.zip"}),
+    )
+    keep_valid_rows = forms.BooleanField(
+        label="Nhập các dòng hợp lệ, bỏ qua dòng lỗi",
+        required=False,
+        help_text="Mặc định, nếu có dòng lỗi thì không lưu gì.",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("Tệp lớn hơn 100 MB: hãy chia thành nhiều lần nhập.")
+        if not upload.name.lower().endswith((".xlsx", ".xlsm", ".csv", ".zip")):
+            raise forms.ValidationError("Chỉ nhận tệp .xlsx, .csv hoặc .zip.")
+        return upload
+
+
+def _run(batch_id: int, name: str, content: bytes, user_id: int, keep_valid_rows: bool) -> None:
+    """The import, in its own thread and database connection."""
+    from django.contrib.auth import get_user_model
+
+    try:
+        batch = ImportBatch.objects.get(pk=batch_id)
+        user = get_user_model().objects.get(pk=user_id)
+        bundle_import(
+            source=(name, content), user=user, keep_valid_rows=keep_valid_rows, batch=batch
+        )
+    except Exception:  # the batch row says FAILED; the log keeps the trace
+        log.exception("Register import %s failed", batch_id)
+    finally:
+        if not _in_request_thread():
+            connection.close()
+
+
+def _in_request_thread() -> bool:
+    return bool(getattr(settings, "MCH_REGISTER_IMPORT_INLINE", False))
+
+
+def _start(batch: ImportBatch, name: str, content: bytes, user: Any, keep: bool) -> None:
+    if _in_request_thread():  # tests: the test database is not shared with other threads
+        _run(batch.pk, name, content, user.pk, keep)
+        return
+    close_old_connections()
+    thread = threading.Thread(
+        target=_run,
+        args=(batch.pk, name, content, user.pk, keep),
+        name=f"register-import-{batch.pk}",
+        daemon=True,
+    )
+    thread.start()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    if not can_import_registers(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        keep = form.cleaned_data["keep_valid_rows"]
+        batch = ImportBatch.objects.create(
+            created_by=request.user, file_name=upload.name[:255], keep_valid_rows=keep
+        )
+        _start(batch, upload.name, upload.read(), request.user, keep)
+        return redirect("register-import-batch", pk=batch.pk)
+    batches = ImportBatch.objects.filter(created_by=request.user).order_by("-created_at")[:10]
+    return render(
+        request,
+        "web/registers/import.html",
+        {"form": form, "batches": batches, "files": FILES, "nav_section": "registers"},
+    )
+
+
+def _batch_context(batch: ImportBatch) -> dict[str, Any]:
+    live = progress.current(batch.pk)
+    running = batch.status in (ImportBatch.Status.CHECKING, ImportBatch.Status.IMPORTING)
+    if live is not None:
+        percent, message = live.percent, live.message
+    else:
+        percent = 100 if not running else (50 if batch.status == "importing" else 0)
+        message = batch.get_status_display()
+    report = batch.report or {}
+    errors = report.get("errors", [])
+    counts = report.get("counts", {})
+    titles = {spec.key: spec for spec in FILES}
+    return {
+        "batch": batch,
+        "running": running,
+        "percent": percent,
+        "message": message,
+        "errors": errors[:SHOWN_ERRORS],
+        "errors_total": report.get("errors_total", len(errors)),
+        "errors_hidden": max(0, report.get("errors_total", len(errors)) - SHOWN_ERRORS),
+        "counts": [(titles[key], value) for key, value in counts.items() if key in titles],
+        "failure": report.get("failure", ""),
+    }
+
+
+@login_required
+def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_import_registers(request.user):
+        raise PermissionDenied
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if batch.created_by_id != request.user.pk and not request.user.is_superuser:
+        raise Http404
+    context = _batch_context(batch)
+    if request.headers.get("HX-Request"):
+        return render(request, "web/registers/import_status.html", context)
+    return render(
+        request, "web/registers/import_batch.html", {**context, "nav_section": "registers"}
+    )
+
+
+@login_required
+def export_page(request: HttpRequest) -> HttpResponse:
+    if not can_see_people(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "web/registers/export.html",
+        {
+            "files": FILES,
+            "formats": FORMATS,
+            "can_import": can_import_registers(request.user),
+            "nav_section": "registers",
+        },
+    )
+
+
+def _period(request: HttpRequest) -> tuple[dt.date, dt.date] | None:
+    try:
+        start = parse_date(request.GET.get("tu", ""))
+        end = parse_date(request.GET.get("den", ""))
+    except BadValue as error:
+        raise Http404(str(error)) from error
+    if start is None and end is None:
+        return None
+    return (start or dt.date.min, end or dt.date.max)
+
+
+@login_required
+def export_file(request: HttpRequest, file: str, fmt: str) -> HttpResponse:
+    if not can_see_people(request.user):
+        raise PermissionDenied
+    if fmt not in FORMATS:
+        raise Http404
+    key = ALL if file in (ALL, "tat-ca") else getattr(match_file(file), "key", None)
+    if key is None:
+        raise Http404
+    unit = None
+    if request.GET.get("xa"):
+        unit = get_object_or_404(OrgUnit, pk=request.GET["xa"])
+        if not Scope.for_user(request.user).contains(unit):
+            raise PermissionDenied
+    export = register_export(
+        user=request.user, file_key=key, fmt=fmt, unit=unit, period=_period(request)
+    )
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+@login_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-so.xlsx"'
+    return response
