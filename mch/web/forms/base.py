@@ -59,6 +59,8 @@ class RecordForm(forms.Form):
 
     required_css_class = "required"
     error_css_class = "has-error"
+    # Fields shown side by side on wider screens (blood pressure, weight and length).
+    pairs: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         self.user = user
@@ -69,6 +71,17 @@ class RecordForm(forms.Form):
             if not self.is_bound and "facility" not in self.initial:
                 self.initial["facility"] = default_facility(user)
         self.focus_first()
+
+    def rows(self) -> list[list[forms.BoundField]]:
+        """The fields in order, a pair's two fields in one row."""
+        partner = {first: second for first, second in self.pairs if second in self.fields}
+        seconds = set(partner.values())
+        rows = []
+        for name in self.fields:
+            if name in seconds:
+                continue
+            rows.append([self[name]] + ([self[partner[name]]] if name in partner else []))
+        return rows
 
     def focus_first(self) -> None:
         """Autofocus the first field with an error, else the first visible field."""
@@ -92,9 +105,13 @@ class RecordForm(forms.Form):
         """Put each problem from a registers service beside its field (Vietnamese, or
         English when the interface is), the others at the top of the form."""
         language = get_language() or "vi"
+        shown: set[str] = set()
         for problem in problems:
-            name = problem.field if problem.field in self.fields else None
-            self.add_error(name, problem.message(language))
+            message = problem.message(language)
+            if message in shown:  # the same rule failing for each baby of a delivery
+                continue
+            shown.add(message)
+            self.add_error(problem.field if problem.field in self.fields else None, message)
         self.focus_first()
 
     def service_unit(self) -> OrgUnit | None:

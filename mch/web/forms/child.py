@@ -48,6 +48,7 @@ class CheckUpForm(RecordForm):
 
 
 class MeasurementForm(RecordForm):
+    pairs = (("weight_kg", "length_cm"),)
     date = DayField(label=_("Measurement date"), initial=_today)
     weight_kg = DecimalCommaField(label=_("Weight (kg)"), required=False, digits=2)
     length_cm = DecimalCommaField(label=_("Length/height (cm)"), required=False)
@@ -69,6 +70,7 @@ class MeasurementForm(RecordForm):
 
 
 class DoseForm(RecordForm):
+    pairs = (("dose", "date"),)
     antigen = forms.ChoiceField(label=_("Vaccine"), choices=[])
     dose = WholeNumberField(label=_("Dose number"), min_value=1, max_value=10)
     date = DayField(label=_("Date given"), initial=_today)

@@ -45,6 +45,7 @@ def _today() -> Any:
 
 
 class PregnancyForm(RecordForm):
+    pairs = (("gravida", "para"),)
     date = DayField(label=_("Registration date"), initial=_today)
     lmp = DayField(label=_("Last menstrual period"), required=False)
     edd = DayField(
@@ -103,6 +104,7 @@ class PregnancyEndForm(RecordForm):
 
 
 class AntenatalVisitForm(RecordForm):
+    pairs = (("bp_systolic", "bp_diastolic"), ("iron_tablets", "mmn_tablets"))
     date = DayField(label=_("Visit date"), initial=_today)
     facility = facility_field()
     weight_kg = DecimalCommaField(
@@ -164,6 +166,7 @@ class AntenatalVisitForm(RecordForm):
 
 
 class DeliveryForm(RecordForm):
+    pairs = (("date", "time"),)
     date = DayField(label=_("Date of delivery"), initial=_today)
     time = TimeField(label=_("Time"), required=False)
     place = RadioChoiceField(label=_("Place of delivery"), choices=[])

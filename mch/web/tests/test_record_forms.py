@@ -194,6 +194,15 @@ def test_date_defaults_to_today_and_facility_to_the_users_station(rw, staff) -> 
     assert rw.hospital.name in text
 
 
+def test_forms_speak_english_when_chosen(rw, staff) -> None:
+    pregnancy = _pregnant(rw)
+    staff.cookies["django_language"] = "en"
+    text = _text(staff.get(f"/so/kham-thai/them/?thai_ky={pregnancy.pk}"))
+    assert "Visit date" in text and "Negative" in text and ">Save<" in text
+    refused = staff.post(f"/so/kham-thai/them/?thai_ky={pregnancy.pk}", {"date": "30/12/2025"})
+    assert "is before the last menstrual period" in _text(refused)
+
+
 # ---------------------------------------------------------------------- pregnancy
 
 
@@ -424,6 +433,32 @@ def test_invalid_delivery_saves_nothing(rw, staff, babies, fields, message) -> N
     assert not Person.objects.filter(mother=pregnancy.person).exists()
     pregnancy.refresh_from_db()
     assert pregnancy.outcome == ""
+
+
+def test_a_babys_error_is_shown_once_and_focused(rw, staff) -> None:
+    pregnancy = _pregnant(rw)
+    response = staff.post(
+        f"/so/de/them/?thai_ky={pregnancy.pk}",
+        _delivery_post(rw, [{"sex": "F"}, {"sex": "M", "birth_weight_g": "32"}]),
+    )
+    text = _text(response)
+    assert text.count("Cân nặng sơ sinh 32 g nằm ngoài khoảng") == 2  # summary + field
+    field = text[text.index('name="tre-1-birth_weight_g"') :]
+    assert "autofocus" in field[: field.index(">")]
+    assert "Trẻ thứ 2" in text
+
+
+def test_gestational_age_out_of_range_is_shown_once(rw, staff) -> None:
+    pregnancy = services.pregnancy_register(
+        user=rw.staff, person=_mother(rw), date=D(2026, 1, 10), lmp=D(2025, 12, 20), today=TODAY
+    )
+    response = staff.post(
+        f"/so/de/them/?thai_ky={pregnancy.pk}",
+        _delivery_post(rw, [{"sex": "F"}, {"sex": "M"}], date="20/11/2026"),
+    )
+    # The rule fails for the delivery date and for each baby's computed age: said once.
+    assert _text(response).count("Tuổi thai 47 tuần nằm ngoài khoảng 20–45 tuần") == 2
+    assert Delivery.objects.count() == 0
 
 
 # ---------------------------------------------------------------------- postnatal care

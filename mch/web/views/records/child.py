@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import formats, timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from mch.registers import rules, services
@@ -38,7 +38,6 @@ from .common import (
     person_from,
     records_view,
     save_or_show,
-    warn,
 )
 
 # ---------------------------------------------------------------------- check-up
@@ -131,9 +130,8 @@ def _measurement_page(
                 "summary": growth_summary(saved),
             }
             language = get_language() or "vi"
-            for problem in growth_fill(saved, person):
-                warn(request, problem.message(language))
-            return done(request, person, text)
+            warnings = [problem.message(language) for problem in growth_fill(saved, person)]
+            return done(request, person, text, warnings)
     title = _("Correct the measurement") if measurement else _("Weighing and measuring")
     return form_page(request, form=form, person=person, title=title)
 
@@ -163,6 +161,12 @@ def antigen_choices(person: Person) -> list[tuple[str, str]]:
     ]
 
 
+def _abbreviations() -> dict[str, str]:
+    from mch.immunisation.models import Antigen
+
+    return dict(Antigen.objects.values_list("code", "abbreviation"))
+
+
 def doses_to_give(person: Person, day: dt.date) -> list[Any]:
     """The child's doses due, overdue or missed on ``day`` and the next ones coming."""
     from mch.immunisation.engine import DoseGiven, Status, child_status
@@ -182,10 +186,10 @@ def doses_to_give(person: Person, day: dt.date) -> list[Any]:
 
 
 STATUS_LABELS = {
-    "due": "Đến hạn",
-    "overdue": "Quá hạn",
-    "missed": "Đã lỡ",
-    "too_early": "Sắp đến hạn",
+    "due": gettext_lazy("Due"),
+    "overdue": gettext_lazy("Overdue"),
+    "missed": gettext_lazy("Missed"),
+    "too_early": gettext_lazy("Coming up"),
 }
 
 
@@ -231,18 +235,17 @@ def _dose_page(
         )
         if saved is not None:
             text = _("Dose saved: %(antigen)s dose %(dose)s on %(date)s.") % {
-                "antigen": saved.antigen,
+                "antigen": _abbreviations().get(saved.antigen, saved.antigen),
                 "dose": saved.dose,
                 "date": f"{saved.date:%d/%m/%Y}",
             }
             language = get_language() or "vi"
-            for problem in dose_problems(
+            problems = dose_problems(
                 person, saved.antigen, saved.dose, saved.date, saved.is_epi, saved.pk
-            ):
-                if not problem.is_error:
-                    warn(request, problem.message(language))
-            return done(request, person, text)
-    names = dict(antigen_choices(person))
+            )
+            warnings = [p.message(language) for p in problems if not p.is_error]
+            return done(request, person, text, warnings)
+    names = _abbreviations()
     rows = [
         {
             "status": s,
@@ -305,9 +308,10 @@ def death_add(request: HttpRequest) -> HttpResponse:
             ),
         )
         if saved is not None:
-            if saved.possible_maternal:
-                warn(request, _("Possible maternal death — must be notified."))
-            return done(request, person, _("Death recorded."))
+            warnings = [_("Possible maternal death — must be notified.")]
+            return done(
+                request, person, _("Death recorded."), warnings if saved.possible_maternal else []
+            )
     already = getattr(person, "death", None) if hasattr(person, "death") else None
     return form_page(request, form=form, person=person, title=_("Death"), already=already)
 

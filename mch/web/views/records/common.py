@@ -3,7 +3,7 @@ about, and the save-or-show-problems loop around a registers service."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -78,15 +78,16 @@ def save_or_show(form: Any, save: Callable[[], Any]) -> Any:
         return None
 
 
-def done(request: HttpRequest, person: Person, text: str) -> HttpResponse:
+def done(
+    request: HttpRequest, person: Person, text: str, warnings: Iterable[str] = ()
+) -> HttpResponse:
+    """Back to the person page with what was saved, then any warning kept with it."""
     messages.success(request, text)
+    for warning in warnings:
+        # Yellow: base.html writes ``msg-<tags>``, so the first tag is a placeholder and
+        # ``alert-warn`` brings the stylesheet's warning colours.
+        messages.warning(request, warning, extra_tags="flag alert-warn")
     return redirect(person_url(person))
-
-
-def warn(request: HttpRequest, text: str) -> None:
-    """A yellow message (the first tag keeps base.html's class pattern; ``alert-warn`` is
-    the stylesheet's warning colours)."""
-    messages.warning(request, text, extra_tags="flag alert-warn")
 
 
 def form_page(

@@ -21,6 +21,7 @@ from mch.registers.models import (
     PostnatalContact,
     Pregnancy,
 )
+from mch.registers.selectors import event_get
 from mch.web.forms.fields import DATE_FORMATS
 from mch.web.forms.maternal import (
     BABY_PREFIX,
@@ -105,8 +106,6 @@ def pregnancy_add(request: HttpRequest) -> HttpResponse:
 
 @records_view
 def pregnancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    from mch.registers.selectors import event_get
-
     pregnancy = event_get(user=request.user, model=Pregnancy, pk=pk)
     return _pregnancy_page(request, pregnancy.person, pregnancy)
 
@@ -138,8 +137,6 @@ def _pregnancy_page(request: HttpRequest, person: Any, pregnancy: Pregnancy | No
 
 @records_view
 def pregnancy_end(request: HttpRequest, pk: int) -> HttpResponse:
-    from mch.registers.selectors import event_get
-
     pregnancy = event_get(user=request.user, model=Pregnancy, pk=pk)
     person = pregnancy.person
     form = PregnancyEndForm(form_data(request), user=request.user)
@@ -173,8 +170,6 @@ def antenatal_add(request: HttpRequest) -> HttpResponse:
 
 @records_view
 def antenatal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    from mch.registers.selectors import event_get
-
     visit = event_get(user=request.user, model=AntenatalVisit, pk=pk)
     return _antenatal_page(request, visit.pregnancy, visit)
 
@@ -260,6 +255,8 @@ def delivery_add(request: HttpRequest) -> HttpResponse:
                     "still": saved.stillbirths,
                 }
                 return done(request, person, text)
+    if request.method == "POST" and not form.errors:
+        _focus_first_baby_error(form, babies)
     lmp = rules.pregnancy_dates(pregnancy.lmp, pregnancy.edd)[0] if pregnancy else None
     return form_page(
         request,
@@ -273,6 +270,16 @@ def delivery_add(request: HttpRequest) -> HttpResponse:
         add_baby_url=_add_baby_url(len(babies.forms)),
         max_babies=MAX_BABIES,
     )
+
+
+def _focus_first_baby_error(form: DeliveryForm, babies: Any) -> None:
+    for baby in babies:
+        name = next((name for name in baby.fields if name in baby.errors), None)
+        if name is not None:
+            for field in form.fields.values():
+                field.widget.attrs.pop("autofocus", None)
+            baby.fields[name].widget.attrs["autofocus"] = True
+            return
 
 
 def _add_baby_url(count: int) -> str | None:
@@ -366,8 +373,6 @@ def _delivery_people(delivery: Delivery) -> list[Any]:
 
 @records_view
 def postnatal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    from mch.registers.selectors import event_get
-
     contact = event_get(user=request.user, model=PostnatalContact, pk=pk)
     initial = initial_from(contact, PostnatalForm.base_fields)
     form = PostnatalForm(form_data(request), user=request.user, initial=initial)
