@@ -19,7 +19,7 @@ class AgeGroup(models.TextChoices):
 
 class DeathPlace(models.TextChoices):
     FACILITY = "facility", _("Health facility")
-    HOME = "home", _("Home")
+    HOME = "home", _("At home")
     ON_THE_WAY = "on_the_way", _("On the way")
     OTHER = "other", _("Other")
 

@@ -87,7 +87,7 @@ class AntenatalVisit(CareEvent):
 
 class DeliveryPlace(models.TextChoices):
     FACILITY = "facility", _("Health facility")
-    HOME = "home", _("Home")
+    HOME = "home", _("At home")
     ON_THE_WAY = "on_the_way", _("On the way")
     OTHER = "other", _("Other")
 

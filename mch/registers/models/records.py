@@ -46,7 +46,7 @@ class ImportBatch(models.Model):
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", _("Created")
+    CREATE = "create", _("Record created")
     UPDATE = "update", _("Changed")
     DELETE = "delete", _("Deleted")
     MERGE = "merge", _("Merged")

@@ -233,6 +233,7 @@ def person_move(
 ) -> Person:
     """Record a change of residence from a date; past events keep their commune."""
     require_person(user, person)
+    require_unit(user, residence_unit)
     check(rules.not_future(moved_on, today_or(today), "moved_on", "Ngày chuyển đến"))
     current = person.residences.filter(valid_to__isnull=True).first()
     if current is not None:
