@@ -20,20 +20,22 @@ class CommuneField(forms.ModelChoiceField):
 
 
 class RegisterFilterForm(forms.Form):
-    commune = CommuneField(
+    """Field names are the query parameters the register export reads too (xa, tu, den)."""
+
+    xa = CommuneField(
         label=_("Commune"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("All")
     )
-    start = DayField(label=_("From"), required=False)
-    end = DayField(label=_("To"), required=False)
+    tu = DayField(label=_("From"), required=False)
+    den = DayField(label=_("To"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         communes = OrgUnit.objects.filter(level="commune").valid_on(timezone.localdate())
-        self.fields["commune"].queryset = Scope.for_user(user).filter(communes).order_by("name")
+        self.fields["xa"].queryset = Scope.for_user(user).filter(communes).order_by("name")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
+        start, end = data.get("tu"), data.get("den")
         if start and end and start > end:
-            self.add_error("end", _("The end date is before the start date."))
+            self.add_error("den", _("The end date is before the start date."))
         return data

@@ -262,6 +262,17 @@ def test_pregnancy_ends_without_delivery(rw, staff) -> None:
     assert (pregnancy.outcome, pregnancy.outcome_date) == ("miscarriage", D(2026, 3, 20))
 
 
+def test_a_delivered_pregnancy_cannot_be_ended_again(rw, staff) -> None:
+    delivery = _delivered(rw)
+    response = staff.post(
+        f"/so/thai-ky/{delivery.pregnancy_id}/ket-thuc/",
+        {"outcome": "miscarriage", "outcome_date": "20/03/2026"},
+    )
+    assert response.status_code == 200
+    assert "Thai kỳ này đã kết thúc (01/10/2026)." in _text(response)
+    assert Pregnancy.objects.get().outcome == "live_birth"
+
+
 # ---------------------------------------------------------------------- antenatal visits
 
 
@@ -690,7 +701,7 @@ def test_register_list_shows_only_rows_in_scope(rw, staff, client) -> None:
     client.force_login(rw.officer, backend="django.contrib.auth.backends.ModelBackend")
     text = _text(client.get("/so/thai-ky/"))
     assert here.person.full_name in text and there.person.full_name in text
-    text = _text(client.get("/so/thai-ky/", {"commune": rw.other_commune.pk}))
+    text = _text(client.get("/so/thai-ky/", {"xa": rw.other_commune.pk}))
     assert here.person.full_name not in text and there.person.full_name in text
 
 
@@ -700,9 +711,15 @@ def test_register_list_filters_by_dates(rw, staff) -> None:
         services.antenatal_visit_record(
             user=rw.staff, pregnancy=pregnancy, date=day, iron_tablets=30, today=TODAY
         )
-    text = _text(staff.get("/so/kham-thai/", {"start": "01/05/2026", "end": "30/06/2026"}))
+    text = _text(staff.get("/so/kham-thai/", {"tu": "01/05/2026", "den": "30/06/2026"}))
     assert "10/06/2026" in text and "10/03/2026" not in text
-    refused = _text(staff.get("/so/kham-thai/", {"start": "01/07/2026", "end": "30/06/2026"}))
+    export = "/so/xuat/antenatal_visits.csv?tu=01%2F05%2F2026&amp;den=30%2F06%2F2026"
+    assert export in text
+    exported = staff.get("/so/xuat/antenatal_visits.csv", {"tu": "01/05/2026", "den": "30/06/2026"})
+    assert exported.status_code == 200
+    assert "10/06/2026" in exported.content.decode("utf-8-sig")
+    assert "10/03/2026" not in exported.content.decode("utf-8-sig")
+    refused = _text(staff.get("/so/kham-thai/", {"tu": "01/07/2026", "den": "30/06/2026"}))
     assert "Ngày kết thúc trước ngày bắt đầu" in refused
 
 

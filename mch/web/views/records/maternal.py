@@ -126,8 +126,10 @@ def _pregnancy_page(request: HttpRequest, person: Any, pregnancy: Pregnancy | No
                 "edd": f"{saved.edd:%d/%m/%Y}"
             }
             return done(request, person, text)
-    values = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
-    source = values or (form.initial | (initial or {}))
+    if form.is_bound:
+        source = getattr(form, "cleaned_data", {})
+    else:
+        source = {n: form.get_initial_for_field(form.fields[n], n) for n in ("date", "lmp", "edd")}
     facts = gestation_facts(lmp=source.get("lmp"), edd=source.get("edd"), day=source.get("date"))
     title = _("Correct the pregnancy") if pregnancy else _("Register a pregnancy")
     return form_page(
@@ -140,7 +142,14 @@ def pregnancy_end(request: HttpRequest, pk: int) -> HttpResponse:
     pregnancy = event_get(user=request.user, model=Pregnancy, pk=pk)
     person = pregnancy.person
     form = PregnancyEndForm(form_data(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
+    delivered = Delivery.objects.filter(pregnancy=pregnancy).first()
+    if request.method == "POST" and delivered is not None:
+        # Ended by a delivery: correcting that is the delivery's business, not this form's.
+        form.is_valid()
+        form.problems_show(
+            [rules.Problem("pregnancy_closed", "outcome_date", params={"value": delivered.date})]
+        )
+    elif request.method == "POST" and form.is_valid():
         saved = save_or_show(
             form,
             lambda: services.pregnancy_end(

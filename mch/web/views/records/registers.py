@@ -334,9 +334,9 @@ def register_list(request: HttpRequest, slug: str) -> HttpResponse:
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         filters = {
-            "unit": form.cleaned_data["commune"],
-            "start": form.cleaned_data["start"],
-            "end": form.cleaned_data["end"],
+            "unit": form.cleaned_data["xa"],
+            "start": form.cleaned_data["tu"],
+            "end": form.cleaned_data["den"],
         }
     rows = selectors.register_rows(user=request.user, register=register.key, **filters)
     rows = rows.order_by("-date", "-id")
@@ -347,7 +347,7 @@ def register_list(request: HttpRequest, slug: str) -> HttpResponse:
         [(column, column.value(row), _link(row, column)) for column in register.columns]
         for row in page.object_list
     ]
-    query = {k: v for k, v in request.GET.items() if k != "trang" and v}
+    query = {k: v for k, v in request.GET.items() if k in ("xa", "tu", "den") and v}
     return render(
         request,
         "web/records/register_list.html",
