@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from .views import home, indicators, people, plans, units
 from .views import register_import as register_views
+from .views import worklists as worklist_views
 from .views.auth import LoginView
 
 urlpatterns = [
@@ -24,6 +25,21 @@ urlpatterns = [
     path("nguoi/<int:pk>/sua/", people.person_edit, name="person-edit"),
     path("nguoi/<int:pk>/chuyen/", people.person_move, name="person-move"),
     path("nguoi/<int:pk>/gop/", people.person_merge, name="person-merge"),
+    path("so/viec-can-lam/", worklist_views.worklist_overview, name="worklist-overview"),
+    path("so/viec-can-lam/<slug:slug>/", worklist_views.worklist_page, name="worklist"),
+    path("so/viec-can-lam/<slug:slug>/in/", worklist_views.worklist_print, name="worklist-print"),
+    path(
+        "so/viec-can-lam/<slug:slug>/xuat.xlsx",
+        worklist_views.worklist_export,
+        {"fmt": "xlsx"},
+        name="worklist-xlsx",
+    ),
+    path(
+        "so/viec-can-lam/<slug:slug>/xuat.csv",
+        worklist_views.worklist_export,
+        {"fmt": "csv"},
+        name="worklist-csv",
+    ),
     path("so/nhap/", register_views.import_page, name="register-import"),
     path("so/nhap/<int:pk>/", register_views.import_batch, name="register-import-batch"),
     path("so/xuat/", register_views.export_page, name="register-export"),
