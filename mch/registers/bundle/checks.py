@@ -152,6 +152,9 @@ _CATEGORY = {
 }
 
 
+_BAD = object()  # a cell that could not be read (its error is on the row)
+
+
 def compared_fields(model: type[models.Model]) -> list[str]:
     return [
         field.attname
@@ -203,6 +206,8 @@ class _Scoped:
         self._seen: dict[int, bool] = {}
 
     def __call__(self, unit_id: int) -> bool:
+        if self.scope.unrestricted:
+            return True
         found = self._seen.get(unit_id)
         if found is None:
             path = self.communes.paths.get(unit_id)
@@ -260,6 +265,7 @@ class Checker:
     # ------------------------------------------------------------------ parsing
 
     def parse(self) -> None:
+        """Read every cell, a column at a time (the cells of a column share one parser)."""
         for key in ORDER:
             table = self.bundle.tables.get(key)
             if table is None:
@@ -267,37 +273,60 @@ class Checker:
             self.headers[key] = dict(
                 zip((c.key for c in table.columns), table.headers, strict=True)
             )
-            parsers = [(column.key, cells.parser(column)) for column in table.columns]
-            required = [c.key for c in table.columns if c.required]
-            limits = [limit for limit in _limits(key) if limit[0] in self.headers[key]]
-            index = self.index[key]
-            found = self.rows[key]
-            for number, raw in table.rows:
-                parsed: dict[str, Any] = {}
-                row = Row(key, number, parsed)
-                for (column, parse), cell in zip(parsers, raw, strict=True):
-                    try:
-                        parsed[column] = parse(cell)
-                    except cells.BadValue as error:
-                        row.error(column, str(error))
-                for column in required:
-                    if column in parsed and parsed[column] in (None, "", []):
-                        row.error(column, f"Chưa nhập {self.headers[key][column]}.")
-                for column, low, high in limits:
-                    value = parsed.get(column)
-                    if value is None or value == "":
+            keys = [column.key for column in table.columns]
+            count = len(table.rows)
+            raw_columns = list(zip(*(cells for _number, cells in table.rows), strict=True))
+            problems: dict[int, list[tuple[str, str]]] = defaultdict(list)
+            parsed_columns = []
+            for column, raw in zip(table.columns, raw_columns, strict=True):
+                parse = cells.parser(column)
+                try:
+                    values = list(map(parse, raw))
+                except cells.BadValue:
+                    values = []
+                    for index, cell in enumerate(raw):
+                        try:
+                            values.append(parse(cell))
+                        except cells.BadValue as error:
+                            values.append(_BAD)
+                            problems[index].append((column.key, str(error)))
+                if column.required:
+                    for index, value in enumerate(values):
+                        if value is None or value == "" or value == []:
+                            header = self.headers[key][column.key]
+                            problems[index].append((column.key, f"Chưa nhập {header}."))
+                parsed_columns.append(values)
+            for column, low, high in _limits(key):
+                if column not in self.headers[key]:
+                    continue
+                values = parsed_columns[keys.index(column)]
+                for index, value in enumerate(values):
+                    if value is None or value == "" or value is _BAD:
                         continue
                     if low < 0 and high is not None and len(value) > high:
-                        row.error(column, f"Dài quá {high} ký tự ({len(value)}).")
+                        problems[index].append((column, f"Dài quá {high} ký tự ({len(value)})."))
                     elif low >= 0 and (value < low or (high is not None and value > high)):
-                        row.error(column, f"{value} nằm ngoài khoảng {low}–{high}.")
-                ident = parsed.get("id")
-                if ident:
-                    first = index.get(ident)
+                        problems[index].append((column, f"{value} nằm ngoài khoảng {low}–{high}."))
+            index_by_id = self.index[key]
+            found = self.rows[key]
+            ids = parsed_columns[keys.index("id")] if "id" in keys else [None] * count
+            for index, values in enumerate(
+                zip(*parsed_columns, strict=True) if parsed_columns else [()] * count
+            ):
+                parsed = dict(zip(keys, values, strict=True))
+                row = Row(key, table.rows[index][0], parsed)
+                if index in problems:
+                    for column, message in problems[index]:
+                        if parsed.get(column) is _BAD:
+                            del parsed[column]
+                        row.error(column, message)
+                ident = ids[index]
+                if ident and ident is not _BAD:
+                    first = index_by_id.get(ident)
                     if first is not None:
                         row.error("id", f"Mã '{ident}' trùng với dòng {first.number}.")
                     else:
-                        index[ident] = row
+                        index_by_id[ident] = row
                 found.append(row)
 
     # ------------------------------------------------------------------ reading the database
@@ -319,8 +348,13 @@ class Checker:
             for row in self.rows[key]
             if row.values.get("facility")
         )
+        named = {
+            key: MODELS[key].objects.exclude(external_id="").exists()
+            for key in ORDER
+            if self.index[key] or key in ("persons", "pregnancies", "deliveries")
+        }
         for key in ORDER:
-            if not self.index[key]:
+            if not self.index[key] or not named[key]:
                 continue
             model = MODELS[key]
             extra = ["residence_unit_id"] if key != "persons" else []
@@ -332,7 +366,10 @@ class Checker:
                 row.existing = stored
         person_refs = self._refs("person_id", ORDER) | self._refs("mother_id", ("persons",))
         self.stored["persons"] = stored_by(
-            Person, "external_id", person_refs - set(self.index["persons"]), PERSON_FACTS
+            Person,
+            "external_id",
+            person_refs - set(self.index["persons"]) if named["persons"] else (),
+            PERSON_FACTS,
         )
         self.stored["pregnancies"] = stored_by(
             Pregnancy,
@@ -456,10 +493,11 @@ class Checker:
 
     def plain(self, row: Row, key: str, blanks: dict[str, Callable[[], Any]]) -> dict[str, Any]:
         """The values of the plain columns, blanks replaced by the model's defaults."""
-        kwargs: dict[str, Any] = {}
-        for column, blank in blanks.items():
-            value = row.values.get(column)
-            kwargs[column] = blank() if value is None else value
+        values = row.values
+        kwargs = {column: values.get(column) for column in blanks}
+        for column, value in kwargs.items():
+            if value is None:
+                kwargs[column] = blanks[column]()
         return kwargs
 
     def build(self, row: Row, model: type[models.Model], kwargs: dict[str, Any]) -> Record:
@@ -473,12 +511,14 @@ class Checker:
             lists = [name for name, value in defaults.items() if isinstance(value, list)]
             found = self._defaults[model] = (defaults, lists)
         defaults, lists = found
-        obj = Record(**defaults)
-        values = obj.__dict__
+        obj = Record.__new__(Record)
+        values = {**defaults, **kwargs}
         for name in lists:
-            values[name] = []
-        values.update(kwargs)
-        obj.pk = row.existing.pk if row.existing is not None else None
+            if name not in kwargs:
+                values[name] = []
+        values["links"] = []
+        values["pk"] = row.existing.pk if row.existing is not None else None
+        obj.__dict__ = values
         row.obj = obj
         return obj
 
@@ -1476,13 +1516,17 @@ class _Schedule:
                 bounds.add(end + dt.timedelta(days=1))
         self.bounds = sorted(bounds)
         self._province: dict[int, OrgUnit | None] = {}
+        self._provinces: dict[int, OrgUnit] | None = None
         self._rules: dict[tuple[int | None, int], list[Any]] = {}
 
     def province(self, unit_id: int) -> OrgUnit | None:
         if unit_id not in self._province:
+            if self._provinces is None:
+                self._provinces = {u.pk: u for u in OrgUnit.objects.filter(level="province")}
             path = self.communes.paths.get(unit_id) or OrgUnit.objects.get(pk=unit_id).path
             ids = [int(part) for part in path.strip("/").split("/") if part]
-            self._province[unit_id] = OrgUnit.objects.filter(pk__in=ids, level="province").first()
+            found = [self._provinces[pk] for pk in ids if pk in self._provinces]
+            self._province[unit_id] = found[-1] if found else None
         return self._province[unit_id]
 
     def rules(self, unit_id: int, day: dt.date) -> list[Any]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection
@@ -41,37 +40,45 @@ def _sqlite_limit() -> int:
     return max(100, min(limit - 10, 10_000))
 
 
-class Stored(SimpleNamespace):
+class Stored:
     """A stored record read for checking (attributes named like the model's columns)."""
 
     pk: int
+
+    def __init__(self, **values: Any):
+        self.__dict__.update(values)
+
+    def __repr__(self) -> str:
+        return f"Stored({self.__dict__})"
+
+
+def _stored(
+    model: type[Model], field: str, keys: Iterable[Any], columns: Iterable[str]
+) -> Iterator[Stored]:
+    names = ["id", field, *[c for c in columns if c not in ("id", field)]]
+    for batch in chunks(set(keys)):
+        rows = model._default_manager.filter(**{f"{field}__in": batch}).values_list(*names)
+        for values in rows.iterator(chunk_size=5000):
+            record = Stored.__new__(Stored)
+            record.__dict__ = dict(zip(names, values, strict=True))
+            record.pk = values[0]
+            yield record
 
 
 def stored_by(
     model: type[Model], field: str, keys: Iterable[Any], columns: Iterable[str]
 ) -> dict[Any, Stored]:
     """Stored rows whose ``field`` is one of ``keys``, keyed by that field."""
-    names = ["id", field, *[c for c in columns if c not in ("id", field)]]
-    found: dict[Any, Stored] = {}
-    for batch in chunks(set(keys)):
-        for values in model._default_manager.filter(**{f"{field}__in": batch}).values(*names):
-            record = Stored(**values)
-            record.pk = values["id"]
-            found[values[field]] = record
-    return found
+    return {getattr(record, field): record for record in _stored(model, field, keys, columns)}
 
 
 def stored_groups(
     model: type[Model], field: str, keys: Iterable[Any], columns: Iterable[str]
 ) -> dict[Any, list[Stored]]:
     """Stored rows grouped by ``field`` (e.g. the visits of each pregnancy)."""
-    names = ["id", field, *[c for c in columns if c not in ("id", field)]]
     found: dict[Any, list[Stored]] = defaultdict(list)
-    for batch in chunks(set(keys)):
-        for values in model._default_manager.filter(**{f"{field}__in": batch}).values(*names):
-            record = Stored(**values)
-            record.pk = values["id"]
-            found[values[field]].append(record)
+    for record in _stored(model, field, keys, columns):
+        found[getattr(record, field)].append(record)
     return found
 
 
