@@ -1,0 +1,228 @@
+"""Worklists of children: immunisation doses due, overdue or missed; malnutrition
+follow-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from mch.orgunits.models import OrgUnit
+
+from ..derive import settings_for
+from ..models import GrowthMeasurement, Immunisation, Nutrition, Person
+from .common import (
+    URGENCY_ORDER,
+    AgeTexts,
+    Row,
+    Task,
+    Urgency,
+    alive_q,
+    day_text,
+    people_q,
+    require,
+    sort_rows,
+    when,
+    years_before,
+    z_text,
+)
+
+IMMUNISATION_MAX_YEARS = 6
+GROWTH_MAX_YEARS = 5
+
+
+# ---------------------------------------------------------------------- immunisation
+
+
+def _children(
+    user: Any, unit: OrgUnit, village: str, as_of: dt.date, years: int
+) -> QuerySet[Person]:
+    return Person.objects.filter(
+        people_q(user, unit, village),
+        alive_q(as_of),
+        birth_date__lte=as_of,
+        birth_date__gt=years_before(as_of, years),
+    )
+
+
+def immunisation_due(
+    *,
+    user: Any,
+    unit: OrgUnit,
+    as_of: dt.date,
+    village: str = "",
+    horizon_days: int = 0,
+    statuses: Iterable[str] | None = None,
+) -> list[Row]:
+    """Living children under 6 with doses due, overdue or missed on ``as_of`` (and doses
+    coming due within ``horizon_days``), one row per child with the doses. Every recorded
+    dose counts as given, private-market ones included (they protect the child)."""
+    from mch.immunisation.engine import ChildDoses, DoseGiven, Status, due_list
+    from mch.immunisation.selectors import province_of, schedule_rules
+
+    require(user)
+    wanted = {Urgency(s) for s in statuses} if statuses is not None else set(Urgency)
+    if horizon_days <= 0:
+        wanted.discard(Urgency.UPCOMING)
+    children = _children(user, unit, village, as_of, IMMUNISATION_MAX_YEARS)
+    people = {
+        row[0]: row
+        for row in children.values_list(
+            "pk",
+            "full_name",
+            "village",
+            "phone",
+            "birth_date",
+            "mother__full_name",
+            "mother__phone",
+        )
+    }
+    doses: dict[int, list[DoseGiven]] = defaultdict(list)
+    # Whether a dose was EPI or private does not change what is due (a given dose is
+    # given), and reading the flag costs a third of this query on SQLite: left out.
+    for person_id, antigen, number, date in Immunisation.objects.filter(
+        person_id__in=children.values("pk"), date__lte=as_of
+    ).values_list("person_id", "antigen", "dose", "date"):
+        doses[person_id].append(DoseGiven(antigen, number, date))
+    schedule = schedule_rules(on=as_of, province=province_of(unit))
+    labels = {
+        r.key: _("%(vaccine)s dose %(dose)d")
+        % {"vaccine": r.antigen_name or r.antigen, "dose": r.dose}
+        for r in schedule
+    }
+    status_of = {
+        Status.DUE: Urgency.DUE,
+        Status.OVERDUE: Urgency.OVERDUE,
+        Status.MISSED: Urgency.MISSED,
+        Status.TOO_EARLY: Urgency.UPCOMING,
+    }
+    status_of = {engine: ours for engine, ours in status_of.items() if ours in wanted}
+    tasks: dict[int, list[Task]] = defaultdict(list)
+    for item in due_list(
+        (
+            ChildDoses(pk, row[4], doses.get(pk, ()))
+            for pk, row in people.items()
+            if row[4] is not None  # always: the query asks for a date of birth
+        ),
+        schedule,
+        as_of,
+        horizon_days,
+        include_missed=Urgency.MISSED in wanted,
+    ):
+        dose = item.dose
+        status = status_of.get(dose.status)
+        if status is not None:
+            tasks[item.child].append(  # type: ignore[index]
+                Task(
+                    "dose",
+                    labels[dose.key],
+                    dose.due_date,
+                    status,
+                    antigen=dose.antigen,
+                    dose=dose.dose,
+                )
+            )
+    ages = AgeTexts(as_of)
+    found = []
+    for pk, child_tasks in tasks.items():
+        _pk, name, child_village, phone, birth, mother, mother_phone = people[pk]
+        found.append(
+            Row(
+                person_id=pk,
+                name=name,
+                village=child_village,
+                phone=phone or mother_phone or "",
+                age_text=ages(birth),
+                tasks=child_tasks,
+                note=_("Mother: %(name)s") % {"name": mother} if mother else "",
+                birth_date=birth,
+            )
+        )
+    return sort_rows(found)
+
+
+# ---------------------------------------------------------------------- growth
+
+_BAD = (Nutrition.MODERATE, Nutrition.SEVERE)
+
+
+def growth_followup(
+    *,
+    user: Any,
+    unit: OrgUnit,
+    as_of: dt.date,
+    village: str = "",
+    horizon_days: int = 0,
+) -> list[Row]:
+    """Children under 5 whose latest measurement (on or before ``as_of``) shows moderate
+    or severe stunting or wasting, or oedema, and who have not been measured again within
+    ``followup_days``: due from the measurement plus ``followup_days``, overdue after
+    another ``followup_days``. Severe first."""
+    require(user)
+    followup = dt.timedelta(days=settings_for(unit).followup_days)
+    children = _children(user, unit, village, as_of, GROWTH_MAX_YEARS)
+    latest = (
+        GrowthMeasurement.objects.filter(person_id=OuterRef("pk"), date__lte=as_of)
+        .order_by("-date", "-id")
+        .values("pk")[:1]
+    )
+    measurements = GrowthMeasurement.objects.filter(
+        Q(stunting__in=_BAD) | Q(wasting__in=_BAD) | Q(oedema=True),
+        pk__in=children.annotate(latest=Subquery(latest)).values("latest"),
+    ).values(
+        "pk",
+        "date",
+        "haz",
+        "whz",
+        "stunting",
+        "wasting",
+        "oedema",
+        "person_id",
+        "person__full_name",
+        "person__village",
+        "person__phone",
+        "person__birth_date",
+        "person__mother__full_name",
+        "person__mother__phone",
+    )
+    ages = AgeTexts(as_of)
+    found = []
+    for m in measurements:
+        due_on = m["date"] + followup
+        status = when(due_on, due_on + followup, as_of, horizon_days)
+        if status is None:
+            continue
+        problems = []
+        if m["oedema"]:
+            problems.append(_("oedema"))
+        if m["wasting"] in _BAD:
+            problems.append(
+                (_("severe wasting") if m["wasting"] == Nutrition.SEVERE else _("wasting"))
+                + (f" (WHZ {z_text(m['whz'])})" if m["whz"] is not None else "")
+            )
+        if m["stunting"] in _BAD:
+            problems.append(
+                (_("severe stunting") if m["stunting"] == Nutrition.SEVERE else _("stunting"))
+                + (f" (HAZ {z_text(m['haz'])})" if m["haz"] is not None else "")
+            )
+        severe = bool(m["oedema"]) or Nutrition.SEVERE in (m["wasting"], m["stunting"])
+        label = _("Measure again: %(problems)s") % {"problems": ", ".join(problems)}
+        found.append(
+            Row(
+                person_id=m["person_id"],
+                name=m["person__full_name"],
+                village=m["person__village"],
+                phone=m["person__phone"] or m["person__mother__phone"] or "",
+                age_text=ages(m["person__birth_date"]),
+                tasks=[Task("growth", label, due_on, status)],
+                note=_("Measured %(date)s") % {"date": day_text(m["date"])},
+                record_id=m["pk"],
+                severe=severe,
+                birth_date=m["person__birth_date"],
+            )
+        )
+    return sort_rows(found, first=lambda row: (not row.severe, URGENCY_ORDER[row.status]))
