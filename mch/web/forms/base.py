@@ -61,6 +61,8 @@ class RecordForm(forms.Form):
     error_css_class = "has-error"
     # Fields shown side by side on wider screens (blood pressure, weight and length).
     pairs: tuple[tuple[str, str], ...] = ()
+    # Whether the facility starts as the user's own (not for a death: most are at home).
+    facility_from_user = True
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         self.user = user
@@ -68,7 +70,7 @@ class RecordForm(forms.Form):
         if "facility" in self.fields and user is not None:
             field = self.fields["facility"]
             field.queryset = user_facilities(user)
-            if not self.is_bound and "facility" not in self.initial:
+            if self.facility_from_user and not self.is_bound and "facility" not in self.initial:
                 self.initial["facility"] = default_facility(user)
         self.focus_first()
 

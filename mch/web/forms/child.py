@@ -120,6 +120,7 @@ class IllnessForm(RecordForm):
 
 
 class DeathForm(RecordForm):
+    facility_from_user = False
     date = DayField(label=_("Date of death"), initial=_today)
     place = RadioChoiceField(label=_("Place of death"), choices=[])
     facility = facility_field()

@@ -402,6 +402,8 @@ def test_twins_create_two_children(rw, staff) -> None:
     assert delivery.live_births == 2
     children = Person.objects.filter(mother=pregnancy.person).order_by("birth__birth_order")
     assert [c.sex for c in children] == ["F", "M"]
+    register = _text(staff.get("/so/tre-sinh/"))
+    assert register.index(f"/nguoi/{children[0].pk}/") < register.index(f"/nguoi/{children[1].pk}/")
 
 
 def test_an_added_baby_left_empty_is_ignored(rw, staff) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -75,6 +75,13 @@ def save_or_show(form: Any, save: Callable[[], Any]) -> Any:
         return save()
     except rules.RecordInvalid as exc:
         form.problems_show(exc.problems)
+        return None
+    except ValidationError as exc:  # a model check the rules do not cover
+        by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        for field, errors in by_field.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        form.focus_first()
         return None
 
 

@@ -340,8 +340,8 @@ def register_list(request: HttpRequest, slug: str) -> HttpResponse:
         }
     rows = selectors.register_rows(user=request.user, register=register.key, **filters)
     rows = rows.order_by("-date", "-id")
-    if register.key == "births":
-        rows = rows.select_related("person")
+    if register.key == "births":  # twins in birth order
+        rows = rows.select_related("person").order_by("-date", "-delivery_id", "birth_order")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
     table = [
         [(column, column.value(row), _link(row, column)) for column in register.columns]
