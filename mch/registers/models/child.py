@@ -15,7 +15,7 @@ class CheckUp(CareEvent):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="checkups")
     has_health_record = models.BooleanField(_("has a health record"), default=False)
     exclusive_breastfeeding = models.BooleanField(
-        _("exclusive breastfeeding (24-hour recall)"), null=True
+        _("exclusive breastfeeding (24-hour recall)"), null=True, blank=True
     )
     continued_breastfeeding = models.BooleanField(_("still breastfed"), null=True, blank=True)
     vitamin_a = models.BooleanField(_("vitamin A given"), null=True, blank=True)

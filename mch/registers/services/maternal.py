@@ -97,6 +97,10 @@ def pregnancy_end(
 ) -> Pregnancy:
     """Close a pregnancy without a delivery record (miscarriage, abortion…)."""
     require_person(user, pregnancy.person)
+    if pregnancy.outcome:
+        raise rules.RecordInvalid(
+            [rules.Problem("pregnancy_closed", "outcome", params={"value": pregnancy.outcome_date})]
+        )
     flags = check(
         rules.outcome_check(
             outcome_date=outcome_date,

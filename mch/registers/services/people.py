@@ -233,7 +233,10 @@ def person_move(
 ) -> Person:
     """Record a change of residence from a date; past events keep their commune."""
     require_person(user, person)
-    require_unit(user, residence_unit)
+    if _province_id(residence_unit) != _province_id(person.residence_unit):
+        # Within a province a station hands a person over to the new commune's station;
+        # a move to another province is recorded by the province.
+        require_unit(user, residence_unit)
     check(rules.not_future(moved_on, today_or(today), "moved_on", "Ngày chuyển đến"))
     current = person.residences.filter(valid_to__isnull=True).first()
     if current is not None:
@@ -255,6 +258,11 @@ def person_move(
         note=f"Chuyển nơi ở từ {moved_on:%d/%m/%Y}",
     )
     return person
+
+
+def _province_id(unit: OrgUnit) -> str:
+    parts = unit.path.strip("/").split("/")
+    return parts[1] if len(parts) > 1 else parts[0]
 
 
 _PERSON_LINKS = (
