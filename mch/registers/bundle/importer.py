@@ -179,6 +179,11 @@ def bundle_import(
     """Check and import a bundle (see the module docstring). ``user`` None is the system
     (a command run without --user): every unit is in scope."""
     if user is not None and not can_see_people(user):
+        if batch is not None:
+            batch.status = ImportBatch.Status.FAILED
+            batch.finished_at = timezone.now()
+            batch.report = {"failure": "Tài khoản này không được nhập sổ của người dân."}
+            batch.save(update_fields=["status", "finished_at", "report"])
         raise PermissionDenied("Tài khoản này không được nhập sổ của người dân.")
     scope = Scope.everything() if user is None else Scope.for_user(user)
     today = today or timezone.localdate()
@@ -269,11 +274,7 @@ def _finish(
     batch.rows_done = batch.rows_total if written else batch.rows_total // 2
     batch.rows_created = sum(c.created for c in counts.values()) if written else 0
     batch.rows_unchanged = sum(c.unchanged for c in counts.values())
-    batch.rows_rejected = (
-        sum(c.rejected for c in counts.values())
-        if written
-        else sum(c.total for c in counts.values())
-    )
+    batch.rows_rejected = sum(c.rejected for c in counts.values())
     batch.report = {
         "counts": {key: vars(c) for key, c in counts.items()},
         "errors": [e.as_dict() for e in errors[:MAX_STORED_ERRORS]],

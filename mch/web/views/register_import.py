@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import close_old_connections, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from mch.accounts.models import Role
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 SHOWN_ERRORS = 500
+STALE_AFTER = dt.timedelta(hours=2)
 _IMPORTERS = {Role.PROVINCE_OFFICER, Role.COMMUNE_STAFF}
 
 
@@ -131,6 +133,10 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def _batch_context(batch: ImportBatch) -> dict[str, Any]:
     live = progress.current(batch.pk)
     running = batch.status in (ImportBatch.Status.CHECKING, ImportBatch.Status.IMPORTING)
+    if running and live is None and timezone.now() - batch.created_at > STALE_AFTER:
+        # No thread of this process runs it and it is long overdue: the server was
+        # restarted during the import, which rolled back (nothing was saved).
+        running = False
     if live is not None:
         percent, message = live.percent, live.message
     else:
@@ -149,7 +155,8 @@ def _batch_context(batch: ImportBatch) -> dict[str, Any]:
         "errors_total": report.get("errors_total", len(errors)),
         "errors_hidden": max(0, report.get("errors_total", len(errors)) - SHOWN_ERRORS),
         "counts": [(titles[key], value) for key, value in counts.items() if key in titles],
-        "failure": report.get("failure", ""),
+        "failure": report.get("failure", "")
+        or ("Máy chủ đã dừng trong khi nhập." if batch.status in ("checking", "importing") else ""),
     }
 
 
