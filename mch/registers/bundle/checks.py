@@ -249,7 +249,9 @@ class Checker:
     # ------------------------------------------------------------------ driver
 
     def run(self) -> None:
+        self.progress(0, self.total, f"Đang đọc giá trị của {self.total:,} dòng".replace(",", "."))
         self.parse()
+        self.progress(0, self.total, "Đang tra cứu mã trong sổ")
         self.load()
         for key in ORDER:
             if self.rows[key]:
