@@ -96,12 +96,13 @@ def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[User]:
 
 def demo_setup(*, progress: Progress | None = None) -> None:
     """Reference units, demo facilities and classifications, catalogue, immunisation
-    schedule, plans, users."""
+    schedule, plans, users and a small generated set of registers."""
     from mch.immunisation.services import schedule_load
     from mch.indicators.services import catalogue_load
     from mch.orgunits.demo import load_demo_facilities_and_attributes
     from mch.orgunits.reference import load_reference_units
     from mch.plans.services import plans_load_sources
+    from mch.registers.synthetic.demo import demo_registers_load
 
     say = progress or (lambda message: None)
     say("Đơn vị hành chính (trước và sau 01/07/2025)…")
@@ -116,3 +117,5 @@ def demo_setup(*, progress: Progress | None = None) -> None:
     plans_load_sources(progress=say)
     say("Người dùng minh họa…")
     demo_users_create()
+    say("Sổ đăng ký minh họa (dữ liệu tổng hợp, vài xã của Khánh Hòa)…")
+    demo_registers_load(progress=say)
