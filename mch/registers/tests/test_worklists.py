@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mch.registers import services, worklists
-from mch.registers.models import Death, Person
+from mch.registers.models import Death, Immunisation, Person
 from mch.registers.testing import TODAY
 
 D = dt.date
@@ -301,6 +301,37 @@ def test_dead_children_and_children_over_6_are_not_listed(rw) -> None:
     dead = child(rw, days_ago(100), name="Đã mất")
     Person.objects.filter(pk=dead.pk).update(deceased_on=days_ago(10))
     assert immunisation(rw) == []
+
+
+@pytest.mark.parametrize(
+    ("age_days", "expected"),
+    [
+        (1825, {("je", 1): "overdue", ("bcg", 1): "missed"}),  # the last day for JE
+        (1826, None),  # past every dose's latest age: only long-missed doses, not listed
+    ],
+)
+def test_children_within_the_schedules_range(rw, age_days, expected) -> None:
+    baby = child(rw, days_ago(age_days))
+    rows = immunisation(rw)
+    assert [r.person_id for r in rows] == ([baby.pk] if expected else [])
+    found = doses(rows, baby)
+    assert {key: found[key] for key in expected or {}} == (expected or {})
+
+
+def test_a_child_with_every_dose_is_not_listed(rw) -> None:
+    from mch.immunisation.selectors import schedule_rules
+
+    baby = child(rw, days_ago(1000))
+    for rule in schedule_rules(on=AS_OF):
+        day = min(days_ago(1000) + dt.timedelta(days=rule.due_age_days + 7 * rule.dose), AS_OF)
+        Immunisation.objects.create(
+            person=baby,
+            antigen=rule.antigen,
+            dose=rule.dose,
+            date=day,
+            residence_unit=rw.commune,
+        )
+    assert immunisation(rw, horizon_days=30) == []
 
 
 def test_the_number_of_queries_does_not_grow_with_children(rw) -> None:

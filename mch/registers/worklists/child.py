@@ -39,14 +39,19 @@ GROWTH_MAX_YEARS = 5
 
 
 def _children(
-    user: Any, unit: OrgUnit, village: str, as_of: dt.date, years: int
+    user: Any, unit: OrgUnit, village: str, as_of: dt.date, years: int, max_days: int | None = None
 ) -> QuerySet[Person]:
+    """Living children of the commune born on or before ``as_of``, under ``years`` and, when
+    given, at most ``max_days`` old."""
+    born_after = years_before(as_of, years)
+    if max_days is not None:
+        born_after = max(born_after, as_of - dt.timedelta(days=max_days + 1))
     return Person.objects.filter(
         people_q(user, unit, village),
         alive_q(as_of),
         birth_date__lte=as_of,
-        birth_date__gt=years_before(as_of, years),
-    )
+        birth_date__gt=born_after,
+    ).order_by()  # rows are sorted in Python; the default ordering would cost a sort
 
 
 def immunisation_due(
@@ -60,7 +65,10 @@ def immunisation_due(
 ) -> list[Row]:
     """Living children under 6 with doses due, overdue or missed on ``as_of`` (and doses
     coming due within ``horizon_days``), one row per child with the doses. Every recorded
-    dose counts as given, private-market ones included (they protect the child)."""
+    dose counts as given, private-market ones included (they protect the child).
+
+    Children are read within the schedule's range: a child older than every dose's latest
+    age could only show doses missed long ago, so is left out (at most 6 years)."""
     from mch.immunisation.engine import ChildDoses, DoseGiven, Status, due_list
     from mch.immunisation.selectors import province_of, schedule_rules
 
@@ -68,7 +76,10 @@ def immunisation_due(
     wanted = {Urgency(s) for s in statuses} if statuses is not None else set(Urgency)
     if horizon_days <= 0:
         wanted.discard(Urgency.UPCOMING)
-    children = _children(user, unit, village, as_of, IMMUNISATION_MAX_YEARS)
+    schedule = schedule_rules(on=as_of, province=province_of(unit))
+    limits = [r.latest_age_days for r in schedule if r.latest_age_days is not None]
+    max_days = max(limits) if schedule and len(limits) == len(schedule) else None
+    children = _children(user, unit, village, as_of, IMMUNISATION_MAX_YEARS, max_days)
     people = {
         row[0]: row
         for row in children.values_list(
@@ -84,11 +95,12 @@ def immunisation_due(
     doses: dict[int, list[DoseGiven]] = defaultdict(list)
     # Whether a dose was EPI or private does not change what is due (a given dose is
     # given), and reading the flag costs a third of this query on SQLite: left out.
-    for person_id, antigen, number, date in Immunisation.objects.filter(
-        person_id__in=children.values("pk"), date__lte=as_of
-    ).values_list("person_id", "antigen", "dose", "date"):
+    for person_id, antigen, number, date in (
+        Immunisation.objects.filter(person_id__in=children.values("pk"), date__lte=as_of)
+        .order_by()
+        .values_list("person_id", "antigen", "dose", "date")
+    ):
         doses[person_id].append(DoseGiven(antigen, number, date))
-    schedule = schedule_rules(on=as_of, province=province_of(unit))
     labels = {
         r.key: _("%(vaccine)s dose %(dose)d")
         % {"vaccine": r.antigen_name or r.antigen, "dose": r.dose}
@@ -101,12 +113,14 @@ def immunisation_due(
         Status.TOO_EARLY: Urgency.UPCOMING,
     }
     status_of = {engine: ours for engine, ours in status_of.items() if ours in wanted}
+    every_dose = {r.key for r in schedule}
     tasks: dict[int, list[Task]] = defaultdict(list)
     for item in due_list(
         (
             ChildDoses(pk, row[4], doses.get(pk, ()))
             for pk, row in people.items()
-            if row[4] is not None  # always: the query asks for a date of birth
+            # A child with every dose of the schedule recorded has nothing to do.
+            if row[4] is not None and not every_dose <= {d.key for d in doses.get(pk, ())}
         ),
         schedule,
         as_of,
@@ -170,24 +184,28 @@ def growth_followup(
         .order_by("-date", "-id")
         .values("pk")[:1]
     )
-    measurements = GrowthMeasurement.objects.filter(
-        Q(stunting__in=_BAD) | Q(wasting__in=_BAD) | Q(oedema=True),
-        pk__in=children.annotate(latest=Subquery(latest)).values("latest"),
-    ).values(
-        "pk",
-        "date",
-        "haz",
-        "whz",
-        "stunting",
-        "wasting",
-        "oedema",
-        "person_id",
-        "person__full_name",
-        "person__village",
-        "person__phone",
-        "person__birth_date",
-        "person__mother__full_name",
-        "person__mother__phone",
+    measurements = (
+        GrowthMeasurement.objects.filter(
+            Q(stunting__in=_BAD) | Q(wasting__in=_BAD) | Q(oedema=True),
+            pk__in=children.annotate(latest=Subquery(latest)).values("latest"),
+        )
+        .order_by()
+        .values(
+            "pk",
+            "date",
+            "haz",
+            "whz",
+            "stunting",
+            "wasting",
+            "oedema",
+            "person_id",
+            "person__full_name",
+            "person__village",
+            "person__phone",
+            "person__birth_date",
+            "person__mother__full_name",
+            "person__mother__phone",
+        )
     )
     ages = AgeTexts(as_of)
     found = []
