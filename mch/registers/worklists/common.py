@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import formats
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 
 from mch.accounts.permissions import can_see_people
 from mch.accounts.scope import Scope
@@ -40,8 +40,17 @@ _URGENCY_LABELS = {
 }
 
 
+_LABEL_CACHE: dict[tuple[str | None, str], str] = {}
+
+
 def urgency_label(status: str) -> str:
-    return str(_URGENCY_LABELS[Urgency(status)])
+    """The status in the active language (looked up once per language: exports and print
+    pages ask for it on every line)."""
+    key = (get_language(), status)
+    label = _LABEL_CACHE.get(key)
+    if label is None:
+        label = _LABEL_CACHE[key] = str(_URGENCY_LABELS[Urgency(status)])
+    return label
 
 
 # Plain slotted classes: the immunisation list makes one per dose of thousands of children.

@@ -210,10 +210,9 @@ def _headers() -> list[str]:
     ]
 
 
-def _task_lines(row: lists.Row) -> str:
+def _task_lines(row: lists.Row, since: str) -> str:
     return "\n".join(
-        f"{task.label} — {_('since')} {task.since:%d/%m/%Y} — {task.status_label}"
-        for task in row.tasks
+        f"{task.label} — {since} {task.since:%d/%m/%Y} — {task.status_label}" for task in row.tasks
     )
 
 
@@ -241,6 +240,7 @@ def _xlsx(worklist: lists.Worklist, query: Query, rows: list[lists.Row]) -> byte
             setattr(made, name, setting)
         return made
 
+    since = _("since")
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     sheet.append([cell(_title(worklist, query), font=Font(bold=True, size=13))])
@@ -254,7 +254,7 @@ def _xlsx(worklist: lists.Worklist, query: Query, rows: list[lists.Row]) -> byte
                 row.village,
                 row.phone,
                 row.age_text,
-                cell(_task_lines(row), alignment=wrap),
+                cell(_task_lines(row, since), alignment=wrap),
                 cell(row.since, number_format="dd/mm/yyyy"),
                 row.status_label,
                 row.note,
@@ -270,6 +270,7 @@ def _csv(rows: list[lists.Row]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(_headers())
+    since = _("since")
     for number, row in enumerate(rows, start=1):
         writer.writerow(
             [
@@ -278,7 +279,7 @@ def _csv(rows: list[lists.Row]) -> bytes:
                 row.village,
                 row.phone,
                 row.age_text,
-                _task_lines(row).replace("\n", "; "),
+                _task_lines(row, since).replace("\n", "; "),
                 f"{row.since:%d/%m/%Y}",
                 row.status_label,
                 row.note,
