@@ -23,7 +23,7 @@ def loaded() -> None:
 
 def copy_to(province, antigen: str, dose: int, **changes) -> ScheduleEntry:
     row = ScheduleEntry.objects.national().get(
-        antigen__code=antigen, dose=dose, valid_from=day("01/08/2024")
+        antigen__code=antigen, dose=dose, valid_from__lte=day("01/08/2024")
     )
     row.pk = None
     row.province = province
@@ -41,7 +41,10 @@ def test_national_rules_from_the_database_equal_the_file(loaded) -> None:
 
 def test_children_only_by_default_and_nothing_before_the_schedule_starts(loaded) -> None:
     assert len(schedule_rules(on=day("01/01/2026"))) == 18
-    assert schedule_rules(on=day("31/07/2024")) == []
+    assert schedule_rules(on=day("31/12/2017")) == []
+    # From 2018 the doses Thông tư 10/2024 kept from Thông tư 38/2017; rotavirus and IPV 2
+    # join on 01/08/2024.
+    assert len(schedule_rules(on=day("31/07/2024"))) == 15
 
 
 def test_a_province_row_replaces_the_national_row_and_can_withdraw_one(loaded, province) -> None:

@@ -35,7 +35,7 @@ def test_first_load_creates_the_national_schedule() -> None:
     assert (dpt3.min_age_days, dpt3.due_age_days, dpt3.min_interval_days) == (98, 120, 28)
     assert (dpt3.latest_age_days, dpt3.valid_from, dpt3.certainty) == (
         364,
-        day("01/08/2024"),
+        day("01/01/2018"),
         "confirmed",
     )
     booster = ScheduleEntry.objects.get(antigen__code="dpt_booster", dose=1)
@@ -88,7 +88,7 @@ def test_an_edited_file_updates_the_rows(schedule_copy: Path) -> None:
     edit(schedule_copy, 'abbreviation: "VNNB"', 'abbreviation: "VNNB (JE)"')
     summary = schedule_load(path=schedule_copy)
     assert (summary.entries_updated, summary.antigens_updated) == (1, 1)
-    assert summary.changed == ["je", "measles mũi 1 (01/08/2024)"]
+    assert summary.changed == ["je", "measles mũi 1 (01/01/2018)"]
     measles.refresh_from_db()
     assert (measles.due_age_days, measles.latest_age_days) == (274, 400)
     assert measles.loaded_values["latest_age_days"] == 400
@@ -101,12 +101,12 @@ def test_a_new_entry_in_the_file_is_added_and_a_removed_one_kept(schedule_copy: 
     text = schedule_copy.read_text(encoding="utf-8")
     start = text.index("  - antigen: tt\n    dose: 5\n")
     schedule_copy.write_text(
-        text[:start] + text[start:].replace("valid_from: 2024-08-01", "valid_from: 2026-01-01", 1),
+        text[:start] + text[start:].replace("valid_from: 2018-01-01", "valid_from: 2026-01-01", 1),
         encoding="utf-8",
     )
     summary = schedule_load(path=schedule_copy)
     assert summary.entries_created == 1
-    assert summary.not_in_file == ["tt mũi 5 (01/08/2024)"]
+    assert summary.not_in_file == ["tt mũi 5 (01/01/2018)"]
     assert ScheduleEntry.objects.filter(antigen__code="tt", dose=5).count() == 2
 
 
@@ -116,7 +116,7 @@ def test_an_admin_edit_is_kept_until_the_file_changes_that_row(schedule_copy: Pa
     bcg.timely_age_days = 28
     bcg.save()
     summary = schedule_load(path=schedule_copy)
-    assert summary.admin_edits_kept == ["bcg mũi 1 (01/08/2024)"]
+    assert summary.admin_edits_kept == ["bcg mũi 1 (01/01/2018)"]
     assert summary.writes == 0
     bcg.refresh_from_db()
     assert bcg.timely_age_days == 28
