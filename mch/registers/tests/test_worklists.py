@@ -264,6 +264,10 @@ def test_child_past_the_latest_age_shows_missed(rw) -> None:
     found = doses(immunisation(rw), baby)
     assert found[("dpt_hepb_hib", 1)] == "missed"
     assert found[("bcg", 1)] == "missed"
+    [row] = immunisation(rw)
+    bcg = next(t for t in row.tasks if t.antigen == "bcg")
+    assert bcg.since == days_ago(400) + dt.timedelta(days=365)  # the day after the latest age
+    assert all(t.since <= AS_OF for t in row.tasks if t.status == "missed")
     assert doses(immunisation(rw, statuses=["due", "overdue"]), baby).get(("bcg", 1)) is None
 
 

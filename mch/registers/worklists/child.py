@@ -114,6 +114,7 @@ def immunisation_due(
     }
     status_of = {engine: ours for engine, ours in status_of.items() if ours in wanted}
     every_dose = {r.key for r in schedule}
+    day = dt.timedelta(days=1)
     tasks: dict[int, list[Task]] = defaultdict(list)
     for item in due_list(
         (
@@ -130,11 +131,16 @@ def immunisation_due(
         dose = item.dose
         status = status_of.get(dose.status)
         if status is not None:
+            since = dose.due_date
+            if status is Urgency.MISSED:
+                # Missed from the day after the latest age (or today, when a late previous
+                # dose already pushed it past that age): never a date still to come.
+                since = as_of if dose.latest_date is None else min(dose.latest_date + day, as_of)
             tasks[item.child].append(  # type: ignore[index]
                 Task(
                     "dose",
                     labels[dose.key],
-                    dose.due_date,
+                    since,
                     status,
                     antigen=dose.antigen,
                     dose=dose.dose,
