@@ -30,9 +30,22 @@ def _json(value: Any) -> Any:
     return "[]" if value == [] else json.dumps(value)
 
 
+def _pg_type(field: models.Field) -> str:  # type: ignore[type-arg]
+    """The PostgreSQL type name binary COPY sends the column as."""
+    kind = field.db_type(connection) or "text"
+    kind = kind.split("(", 1)[0].split(" CHECK", 1)[0].strip()
+    return {"varchar": "text", "serial": "integer", "bigserial": "bigint"}.get(kind, kind)
+
+
+def _pg_json(value: Any) -> Any:
+    from psycopg.types.json import Jsonb
+
+    return None if value is None else Jsonb(value)
+
+
 def _converter(field: models.Field, vendor: str) -> Converter:  # type: ignore[type-arg]
     if isinstance(field, models.JSONField):
-        return _json
+        return _pg_json if vendor == "postgresql" else _json
     if vendor != "sqlite":
         return _identity  # psycopg adapts dates, times, datetimes and bools itself
     if isinstance(field, models.DateTimeField):
@@ -74,10 +87,34 @@ def insert(
     records: Sequence[Any],
     *,
     values: dict[str, Any] | None = None,
+    progress: Callable[[int], None] | None = None,
+    every: int = 2000,
 ) -> None:
     """Insert ``records`` (objects with an attribute per column ``attname``; ``pk`` set
     by ``reserve_ids``). ``values`` gives columns that are the same for every row; a
-    column a record lacks takes the field's default."""
+    column a record lacks takes the field's default. ``progress(n)`` is called after
+    each ``every`` rows (and at the end) with the rows sent so far.
+
+    On PostgreSQL one COPY carries the whole table: psycopg sends from its own thread,
+    so the server indexes rows while this process is still preparing the next ones."""
+    if not records:
+        return
+    report = progress or (lambda count: None)
+    if connection.vendor != "postgresql":
+        for start in range(0, len(records), every):
+            _insert(model, records[start : start + every], values)
+            report(min(start + every, len(records)))
+        return
+    _insert(model, records, values, report, every)
+
+
+def _insert(
+    model: type[models.Model],
+    records: Sequence[Any],
+    values: dict[str, Any] | None,
+    report: Callable[[int], None] | None = None,
+    every: int = 2000,
+) -> None:
     if not records:
         return
     vendor = connection.vendor
@@ -108,9 +145,15 @@ def insert(
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         if vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
+            types = [_pg_type(field) for field in fields]
+            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
+                for count, row in enumerate(rows, 1):
                     copy.write_row(row)
+                    if report is not None and count % every == 0:
+                        report(count)
+            if report is not None:
+                report(len(rows))
         else:
             marks = ", ".join(["%s"] * len(names))
             cursor.executemany(
