@@ -1,8 +1,9 @@
 """Register bundle import benchmark: records per second with full validation.
 
-Builds a province of communes, writes a bundle of CSV files (every record type, with
-references between files), imports it into an empty register, imports it again (every row
-unchanged), and imports the XLSX form of a slice. Run on a fresh database:
+Writes a bundle with the synthetic register generator (``mch.registers.synthetic``: a
+synthetic province of 200 communes, every record type with references between files),
+imports it into an empty register, imports it again (every row unchanged), and imports a
+smaller bundle as one XLSX workbook. Run on a fresh database:
 
     DJANGO_DEBUG=1 MCH_VAR_DIR=$(mktemp -d) .venv/bin/python bench/registers_import.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mch_bench .venv/bin/python bench/registers_import.py
@@ -11,7 +12,8 @@ Prints wall-clock rows per second, and rows per second of CPU used by the import
 process, plus the PostgreSQL backend serving it): the fair figure on a machine shared with
 other work, where wall-clock time also counts waiting for the other work.
 
-Options: --women N (default 4200, about 100,000 rows), --seed N, --keep DIR (keep the bundle).
+Options: --births N a year (default 1000: about 100,000 rows over --years 3), --seed N,
+--keep DIR (keep the bundle), --simple (this script's own small generator: --women N).
 The PostgreSQL database is created when missing and emptied of register rows first.
 """
 
@@ -250,6 +252,24 @@ def _bundle(folder: Path, women: int, communes: int, seed: int) -> int:
     return sum(len(rows) for rows in files.values())
 
 
+def _synthetic(folder: Path, births: int, years: int, seed: int) -> int:
+    """A synthetic province's registers (no data-entry errors), as the generator writes them."""
+    from mch.registers.synthetic.generate import Options
+    from mch.registers.synthetic.services import synthetic_generate
+
+    options = Options(
+        as_of=TODAY,
+        births_per_year=births,
+        years=years,
+        end_year=TODAY.year,
+        seed=seed,
+        error_rate=0.0,
+        id_prefix=f"B{seed}",
+    )
+    synthetic_generate(directory=folder, options=options, synthetic=57, communes=200)
+    return sum(sum(1 for _ in path.open(encoding="utf-8-sig")) - 1 for path in folder.glob("*.csv"))
+
+
 def _xlsx(folder: Path, target: Path) -> int:
     """A bundle of CSV files as one workbook (one sheet per file)."""
     import csv
@@ -298,6 +318,9 @@ def _empty_registers() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--births", type=int, default=1000)
+    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--simple", action="store_true")
     parser.add_argument("--women", type=int, default=4200)
     parser.add_argument("--communes", type=int, default=120)
     parser.add_argument("--seed", type=int, default=2026)
@@ -314,11 +337,20 @@ def main() -> None:
         schedule_load()
     except ImportError:
         pass
-    _province(options.communes)
     _empty_registers()
     folder = options.keep or Path(tempfile.mkdtemp(prefix="mch-bundle-"))
     start = time.perf_counter()
-    rows = _bundle(folder, options.women, options.communes, options.seed)
+    if options.simple:
+        _province(options.communes)
+
+        def write(target: Path, scale: float, seed: int) -> int:
+            return _bundle(target, int(options.women * scale), options.communes, seed)
+    else:
+
+        def write(target: Path, scale: float, seed: int) -> int:
+            return _synthetic(target, int(options.births * scale), options.years, seed)
+
+    rows = write(folder, 1, options.seed)
     print(f"bundle written: {rows:,} rows in {time.perf_counter() - start:.1f} s ({folder})")
 
     def run(label: str, source: Path, expect: str) -> None:
@@ -343,7 +375,7 @@ def main() -> None:
     run("same bundle again (all unchanged)", folder, "unchanged")
     _empty_registers()
     small = folder / "small"
-    _bundle(small, options.women // 6, options.communes, options.seed + 1)
+    write(small, 1 / 6, options.seed + 1)
     workbook = folder / "bundle.xlsx"
     _xlsx(small, workbook)
     run("XLSX workbook (one sheet per file, all new)", workbook, "created")

@@ -163,18 +163,21 @@ def compared_fields(model: type[models.Model]) -> list[str]:
     ]
 
 
-def _blank_values(key: str) -> dict[str, Callable[[], Any]]:
-    """For each plain column, what an empty cell stores (the model field's default)."""
+def _blank_values(key: str) -> list[tuple[str, Any, bool]]:
+    """For each plain column, what an empty cell stores (the model field's default), and
+    whether that default must be made afresh for each row (a list)."""
     model = MODELS[key]
-    blanks: dict[str, Callable[[], Any]] = {}
+    blanks: list[tuple[str, Any, bool]] = []
     for column in BY_KEY[key].columns:
         if column.key in FIELD_OF:
             continue
         field = model._meta.get_field(column.key)
         if field.null:
-            blanks[column.key] = lambda: None
+            blanks.append((column.key, None, False))
+        elif field.has_default() and callable(field.default):
+            blanks.append((column.key, field.default, True))
         else:
-            blanks[column.key] = field.get_default
+            blanks.append((column.key, field.get_default(), False))
     return blanks
 
 
@@ -283,7 +286,11 @@ class Checker:
             for column, raw in zip(table.columns, raw_columns, strict=True):
                 parse = cells.parser(column)
                 try:
-                    values = list(map(parse, raw))
+                    if not any(raw):  # an empty column: one parse for all its cells
+                        blank = parse(None)
+                        values = [[] for _ in raw] if column.type == "list" else [blank] * count
+                    else:
+                        values = list(map(parse, raw))
                 except cells.BadValue:
                     values = []
                     for index, cell in enumerate(raw):
@@ -293,9 +300,9 @@ class Checker:
                             values.append(_BAD)
                             problems[index].append((column.key, str(error)))
                 if column.required:
+                    header = self.headers[key][column.key]
                     for index, value in enumerate(values):
-                        if value is None or value == "" or value == []:
-                            header = self.headers[key][column.key]
+                        if value is None or value == "" or (type(value) is list and not value):
                             problems[index].append((column.key, f"Chưa nhập {header}."))
                 parsed_columns.append(values)
             for column, low, high in _limits(key):
@@ -493,13 +500,15 @@ class Checker:
             return None, ""
         return found
 
-    def plain(self, row: Row, key: str, blanks: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    def plain(self, row: Row, key: str, blanks: list[tuple[str, Any, bool]]) -> dict[str, Any]:
         """The values of the plain columns, blanks replaced by the model's defaults."""
         values = row.values
-        kwargs = {column: values.get(column) for column in blanks}
-        for column, value in kwargs.items():
+        kwargs = {}
+        for column, default, fresh in blanks:
+            value = values.get(column)
             if value is None:
-                kwargs[column] = blanks[column]()
+                value = default() if fresh else default
+            kwargs[column] = value
         return kwargs
 
     def build(self, row: Row, model: type[models.Model], kwargs: dict[str, Any]) -> Record:

@@ -53,6 +53,8 @@ def parse_text(raw: Any) -> str:
 
 
 def parse_int(raw: Any) -> int | None:
+    if raw == "" or raw is None:
+        return None
     if type(raw) is str and raw.isdigit():
         return int(raw)
     if _blank(raw):
@@ -75,6 +77,8 @@ def parse_int(raw: Any) -> int | None:
 
 
 def parse_decimal(raw: Any) -> float | None:
+    if raw == "" or raw is None:
+        return None
     if _blank(raw):
         return None
     if isinstance(raw, bool):
@@ -98,6 +102,8 @@ def parse_decimal(raw: Any) -> float | None:
 
 
 def parse_bool(raw: Any) -> bool | None:
+    if raw == "" or raw is None:
+        return None
     if _blank(raw):
         return None
     if isinstance(raw, bool):
@@ -142,6 +148,8 @@ def parse_date(raw: Any) -> dt.date | None:
 
 
 def parse_time(raw: Any) -> dt.time | None:
+    if raw == "" or raw is None:
+        return None
     if _blank(raw):
         return None
     if isinstance(raw, dt.datetime):
