@@ -251,7 +251,9 @@ class Checker:
 
     # ------------------------------------------------------------------ driver
 
-    def run(self) -> None:
+    def run(self, after: Callable[[str], None] | None = None) -> None:
+        """Check every file in order; ``after(key)`` is told when a file's rows are final
+        (for ``births``: once the deliveries' totals are known)."""
         self.progress(0, self.total, f"Đang đọc giá trị của {self.total:,} dòng".replace(",", "."))
         self.parse()
         self.progress(0, self.total, "Đang tra cứu mã trong sổ")
@@ -263,9 +265,14 @@ class Checker:
                 self._pregnancy_summaries(self.rows[key])
             if key == "births" and (self.rows["deliveries"] or self.rows[key]):
                 self._delivery_totals(self.rows[key])
-                self.done += len(self.rows[key])
-                self.progress(self.done, self.total, f"Đã kiểm tra tệp {file_label(key)}")
+            self.done += len(self.rows[key])
+            self.progress(self.done, self.total, f"Đã kiểm tra tệp {file_label(key)}")
+            if after is not None:
+                after(key)
         self.classify()
+
+    def has_errors(self) -> bool:
+        return any(not row.ok for rows in self.rows.values() for row in rows)
 
     # ------------------------------------------------------------------ parsing
 

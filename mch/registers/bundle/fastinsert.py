@@ -89,6 +89,7 @@ def insert(
     values: dict[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
     every: int = 2000,
+    raw: Any = None,
 ) -> None:
     """Insert ``records`` (objects with an attribute per column ``attname``; ``pk`` set
     by ``reserve_ids``). ``values`` gives columns that are the same for every row; a
@@ -96,7 +97,9 @@ def insert(
     each ``every`` rows (and at the end) with the rows sent so far.
 
     On PostgreSQL one COPY carries the whole table: psycopg sends from its own thread,
-    so the server indexes rows while this process is still preparing the next ones."""
+    so the server indexes rows while this process is still preparing the next ones.
+    ``raw``: the psycopg connection to use from another thread (Django's connection
+    object belongs to the thread that opened it)."""
     if not records:
         return
     report = progress or (lambda count: None)
@@ -105,7 +108,7 @@ def insert(
             _insert(model, records[start : start + every], values)
             report(min(start + every, len(records)))
         return
-    _insert(model, records, values, report, every)
+    _insert(model, records, values, report, every, raw)
 
 
 def _insert(
@@ -114,6 +117,7 @@ def _insert(
     values: dict[str, Any] | None,
     report: Callable[[int], None] | None = None,
     every: int = 2000,
+    raw: Any = None,
 ) -> None:
     if not records:
         return
@@ -143,6 +147,20 @@ def _insert(
     rows = list(zip(*columns_, strict=True))
     quoted = ", ".join(connection.ops.quote_name(name) for name in names)
     table = connection.ops.quote_name(model._meta.db_table)
+    if vendor == "postgresql" and raw is not None:
+        types = [_pg_type(field) for field in fields]
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({quoted}) FROM STDIN (FORMAT BINARY)") as copy,
+        ):
+            copy.set_types(types)
+            for count, row in enumerate(rows, 1):
+                copy.write_row(row)
+                if report is not None and count % every == 0:
+                    report(count)
+        if report is not None:
+            report(len(rows))
+        return
     with connection.cursor() as cursor:
         if vendor == "postgresql":
             types = [_pg_type(field) for field in fields]

@@ -21,6 +21,8 @@ import datetime as dt
 import decimal
 import gc
 import hashlib
+import queue
+import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,13 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from mch.accounts.permissions import can_see_people
 from mch.accounts.scope import Scope
 
-from ..models import AuditAction, AuditEntry, ImportBatch, Residence, Source
+from ..models import AuditAction, AuditEntry, ImportBatch, Person, Residence, Source
 from . import fastinsert
 from . import progress as live
 from .checks import MODELS, Checker
@@ -199,7 +201,6 @@ def bundle_import(
     batch.status = ImportBatch.Status.CHECKING
     batch.save(update_fields=["sha256", "status"])
     notify = _Notifier(batch, progress)
-    checker: Checker | None = None
     # Hundreds of thousands of small objects live until the end: the cyclic collector
     # would walk them again and again (they hold no cycles), so it waits for the end.
     collecting = gc.isenabled()
@@ -210,20 +211,41 @@ def bundle_import(
         notify.total = bundle.rows_total
         batch.rows_total = bundle.rows_total
         batch.save(update_fields=["rows_total"])
-        if not bundle.problems:
-            checker = Checker(bundle, scope=scope, today=today, progress=notify.checked)
-            checker.run()
-        errors = _errors(bundle, checker)
-        counts = _counts(checker)
-        if bundle.problems or (errors and not keep_valid_rows) or checker is None:
+        if bundle.problems:
+            errors = _errors(bundle, None)
+            _finish(batch, ImportBatch.Status.REJECTED, {}, errors, user=actor)
+            return ImportResult(batch, {}, errors)
+        checker = Checker(bundle, scope=scope, today=today, progress=notify.checked)
+        writer = _Writer(checker, batch, actor, notify, keep_valid_rows=keep_valid_rows)
+        errors, counts = [], {}
+        try:
+            if writer.early:
+                # PostgreSQL: files are written while later ones are still checked, in the
+                # one transaction, which a rejected row rolls back.
+                with transaction.atomic():
+                    writer.start()
+                    checker.run(after=writer.file_checked)
+                    errors, counts = _errors(bundle, checker), _counts(checker)
+                    if errors and not keep_valid_rows:
+                        raise _Rejected
+                    writer.finish()
+                    _finish(batch, ImportBatch.Status.DONE, counts, errors, user=actor)
+            else:
+                # SQLite: checking holds no lock; the writing transaction comes after.
+                checker.run()
+                errors, counts = _errors(bundle, checker), _counts(checker)
+                if errors and not keep_valid_rows:
+                    raise _Rejected
+                batch.status = ImportBatch.Status.IMPORTING
+                batch.rows_done = batch.rows_total // 2
+                batch.save(update_fields=["status", "rows_done"])
+                with transaction.atomic():
+                    writer.finish()
+                    _finish(batch, ImportBatch.Status.DONE, counts, errors, user=actor)
+        except _Rejected:
             _finish(batch, ImportBatch.Status.REJECTED, counts, errors, user=actor)
-            return ImportResult(batch, counts, errors)
-        batch.status = ImportBatch.Status.IMPORTING
-        batch.rows_done = batch.rows_total // 2
-        batch.save(update_fields=["status", "rows_done"])
-        with transaction.atomic():
-            _Writer(checker, batch, actor, notify).run()
-            _finish(batch, ImportBatch.Status.DONE, counts, errors, user=actor)
+        finally:
+            writer.stop()
         return ImportResult(batch, counts, errors)
     except Exception as error:
         batch.status = ImportBatch.Status.FAILED
@@ -235,6 +257,10 @@ def bundle_import(
         live.finish(batch.pk)
         if collecting:
             gc.enable()
+
+
+class _Rejected(Exception):
+    """A row was rejected and the user wants all or nothing: roll back what was written."""
 
 
 class _Notifier:
@@ -310,55 +336,158 @@ def _finish(
     )
 
 
-class _Writer:
-    """Writes the checked rows: ids for every new row first (so a child row can point to a
-    parent created in the same import), then each file's inserts in chunks, updates of
-    changed rows, residences, derived values of stored records and the audit trail."""
+PARENTS = ("persons", "pregnancies", "antenatal_visits", "deliveries", "births")
+LEAVES = ("postnatal_contacts", "checkups", "growth", "immunisations", "illnesses")
 
-    def __init__(self, checker: Checker, batch: ImportBatch, user: Any, notify: _Notifier):
+
+class _Writer:
+    """Writes the checked rows: new rows with ids reserved first (so a child row can point
+    to a parent created in the same import) and inserted file by file; then the changed
+    rows, residences, derived values of stored records and the audit trail.
+
+    On PostgreSQL the inserts run in a thread of their own, on the same connection and
+    transaction, as soon as a file's rows are final (the persons … births files once the
+    births are checked, each later file once checked), so the server indexes and checks
+    references while this process checks the next files. Constraints are checked at
+    each insert (``SET CONSTRAINTS ALL IMMEDIATE``), so that work is done then too."""
+
+    def __init__(
+        self,
+        checker: Checker,
+        batch: ImportBatch,
+        user: Any,
+        notify: _Notifier,
+        *,
+        keep_valid_rows: bool,
+    ):
         self.checker = checker
         self.batch = batch
         self.user = user
         self.notify = notify
+        self.keep_valid_rows = keep_valid_rows
         self.now = timezone.now()
         self.done = 0
         self.audits: list[AuditEntry] = []
-
-    def run(self) -> None:
-        created: dict[str, list[Row]] = {}
-        for key in ORDER:
-            created[key] = [row for row in self.checker.rows[key] if row.status == CREATED]
-            ids = fastinsert.reserve_ids(MODELS[key], len(created[key]))
-            for row, pk in zip(created[key], ids, strict=True):
-                row.obj.pk = pk
-        for key in ORDER:
-            for row in self.checker.rows[key]:
-                if row.status in (CREATED, UPDATED):
-                    row.obj.resolve()
-        common = {
+        self.early = connection.vendor == "postgresql"
+        self.sent: set[str] = set()
+        self.deceased: dict[int, Any] = {}  # id(row) -> date of death when inserted
+        self.stopped = False
+        self.queue: queue.Queue[tuple[str, list[Any]] | None] = queue.Queue()
+        self.thread: threading.Thread | None = None
+        self.failure: BaseException | None = None
+        self.common = {
             "source": Source.IMPORT,
-            "import_batch_id": self.batch.pk,
-            "recorded_by_id": self.user.pk if self.user is not None else None,
+            "import_batch_id": batch.pk,
+            "recorded_by_id": user.pk if user is not None else None,
             "created_at": self.now,
             "updated_at": self.now,
         }
-        for key in ORDER:
-            rows = self.checker.rows[key]
-            if not rows:
+
+    # ------------------------------------------------------------------ inserts
+
+    def start(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        connection.ensure_connection()
+        raw = connection.connection
+        self.thread = threading.Thread(target=self._work, args=(raw,), daemon=True)
+        self.thread.start()
+
+    def file_checked(self, key: str) -> None:
+        if self.stopped:
+            return
+        if not self.keep_valid_rows and self.checker.has_errors():
+            self.stopped = True  # nothing will be kept: stop writing, it is rolled back
+            return
+        if key == "births":
+            self._send(PARENTS)
+        elif key in LEAVES:
+            self._send((key,))
+
+    def _created(self, key: str) -> list[Row]:
+        return [
+            row
+            for row in self.checker.rows[key]
+            if row.ok and row.obj is not None and row.existing is None
+        ]
+
+    def _send(self, keys: tuple[str, ...]) -> None:
+        batches = []
+        for key in keys:
+            if key in self.sent:
                 continue
-            model = MODELS[key]
-            objs = [row.obj for row in created[key]]
-            before = self.done
-            message = f"Đang ghi tệp {file_label(key)}"
+            self.sent.add(key)
+            rows = self._created(key)
+            for row, pk in zip(rows, fastinsert.reserve_ids(MODELS[key], len(rows)), strict=True):
+                row.obj.pk = pk
+            batches.append((key, rows))
+        for key, rows in batches:
+            for row in rows:
+                row.obj.resolve()
+                if key == "persons":
+                    self.deceased[id(row)] = row.obj.deceased_on
+            if self.thread is not None:
+                self.queue.put((key, [row.obj for row in rows]))
+            else:
+                self._insert(key, [row.obj for row in rows])
 
-            def sent(count: int, before: int = before, message: str = message) -> None:
-                self.notify.written(before + count, message)
+    def _insert(self, key: str, objs: list[Any], raw: Any = None) -> None:
+        before = self.done
+        message = f"Đang ghi tệp {file_label(key)}"
 
-            fastinsert.insert(model, objs, values=common, progress=sent, every=CHUNK)
-            self.done += len(objs)
-            self._update(key, [row for row in rows if row.status == UPDATED])
-            self.done += len(rows) - len(objs)
-            self.notify.written(self.done, f"Đã ghi tệp {file_label(key)}")
+        def sent(count: int) -> None:
+            self.notify.written(before + count, message)
+
+        fastinsert.insert(
+            MODELS[key], objs, values=self.common, progress=sent, every=CHUNK, raw=raw
+        )
+        self.done += len(objs)
+
+    def _work(self, raw: Any) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if self.failure is not None:
+                continue
+            try:
+                self._insert(item[0], item[1], raw)
+            except BaseException as error:  # handed to the importing thread
+                self.failure = error
+
+    def stop(self) -> None:
+        """Wait for the insert thread (after a failure too, before the rollback)."""
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+            self.thread = None
+
+    # ------------------------------------------------------------------ the rest
+
+    def finish(self) -> None:
+        self.stopped = False
+        self._send(tuple(key for key in ORDER if key not in self.sent))
+        self.stop()
+        if self.failure is not None:
+            raise self.failure
+        if self.early:
+            with connection.cursor() as cursor:  # back to Django's deferred checks
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        deaths = [
+            row.obj
+            for row in self.checker.rows["persons"]
+            if id(row) in self.deceased and row.obj.deceased_on != self.deceased[id(row)]
+        ]
+        if deaths:
+            Person.objects.bulk_update(
+                [Person(pk=obj.pk, deceased_on=obj.deceased_on) for obj in deaths],
+                ["deceased_on"],
+                batch_size=CHUNK // 4,
+            )
+        for key in ORDER:
+            self._update(key, [row for row in self.checker.rows[key] if row.status == UPDATED])
+        self.done = self.notify.total
+        self.notify.written(self.done, "Đang ghi nơi ở và nhật ký")
         self._residences()
         self._derived()
         AuditEntry.objects.bulk_create(self.audits, batch_size=CHUNK)
