@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
-from mch.accounts.permissions import can_manage_plans
+from mch.accounts.permissions import can_manage_plans, can_see_people
 
 _SECTIONS = {
     "home": "home",
@@ -18,6 +18,7 @@ _SECTIONS = {
     "indicator-list": "indicators",
     "indicator-detail": "indicators",
 }
+_PREFIXES = (("person-", "people"), ("worklist", "worklists"), ("record-", "people"))
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -26,8 +27,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     except Resolver404:
         name = ""
     user = getattr(request, "user", None)
+    section = _SECTIONS.get(name, "")
+    for prefix, prefixed in _PREFIXES:
+        if name.startswith(prefix):
+            section = prefixed
+    if name.startswith("register") and not section:
+        section = "registers"
     return {
         "app_name": "MCH",
-        "nav_section": _SECTIONS.get(name, ""),
+        "nav_section": section,
         "nav_can_manage_plans": bool(user is not None and can_manage_plans(user)),
+        "nav_can_see_people": bool(user is not None and can_see_people(user)),
     }
