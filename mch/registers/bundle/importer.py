@@ -223,13 +223,17 @@ def bundle_import(
                 # PostgreSQL: files are written while later ones are still checked, in the
                 # one transaction, which a rejected row rolls back.
                 with transaction.atomic():
-                    writer.start()
-                    checker.run(after=writer.file_checked)
-                    errors, counts = _errors(bundle, checker), _counts(checker)
-                    if errors and not keep_valid_rows:
-                        raise _Rejected
-                    writer.finish()
-                    _finish(batch, ImportBatch.Status.DONE, counts, errors, user=actor)
+                    try:
+                        writer.start()
+                        checker.run(after=writer.file_checked)
+                        errors, counts = _errors(bundle, checker), _counts(checker)
+                        if errors and not keep_valid_rows:
+                            raise _Rejected
+                        writer.finish()
+                        _finish(batch, ImportBatch.Status.DONE, counts, errors, user=actor)
+                    except BaseException:
+                        writer.stop(cancel=True)  # the insert thread ends before the rollback
+                        raise
             else:
                 # SQLite: checking holds no lock; the writing transaction comes after.
                 checker.run()
@@ -372,6 +376,7 @@ class _Writer:
         self.sent: set[str] = set()
         self.deceased: dict[int, Any] = {}  # id(row) -> date of death when inserted
         self.stopped = False
+        self.cancelled = False
         self.queue: queue.Queue[tuple[str, list[Any]] | None] = queue.Queue()
         self.thread: threading.Thread | None = None
         self.failure: BaseException | None = None
@@ -448,16 +453,18 @@ class _Writer:
             item = self.queue.get()
             if item is None:
                 return
-            if self.failure is not None:
+            if self.failure is not None or self.cancelled:
                 continue
             try:
                 self._insert(item[0], item[1], raw)
             except BaseException as error:  # handed to the importing thread
                 self.failure = error
 
-    def stop(self) -> None:
-        """Wait for the insert thread (after a failure too, before the rollback)."""
+    def stop(self, *, cancel: bool = False) -> None:
+        """Wait for the insert thread (after a failure too, before the rollback);
+        ``cancel``: skip what it has not started."""
         if self.thread is not None:
+            self.cancelled = cancel
             self.queue.put(None)
             self.thread.join()
             self.thread = None

@@ -347,3 +347,16 @@ def test_progress_is_reported(rw, tmp_path) -> None:
     assert calls[-1][0] == calls[-1][1] == 10
     assert any("kiểm tra" in message for _, _, message in calls)
     assert any("ghi" in message for _, _, message in calls)
+
+
+def test_an_error_in_the_last_files_saves_nothing_at_all(rw, tmp_path) -> None:
+    # On PostgreSQL the first files are already written when the later ones are checked:
+    # the rejected measurement must roll them back.
+    files = basic_files()
+    files["growth"][0]["ngay"] = "01/12/2025"  # before the child was born: found by the check
+    result = run(rw, tmp_path, files)
+    assert result.status == ImportBatch.Status.REJECTED
+    assert [(e.file, e.column) for e in result.errors] == [("can_do.csv", "ngay")]
+    assert set(counts().values()) == {0}
+    assert not Residence.objects.exists()
+    assert not AuditEntry.objects.exclude(action="import").exists()
