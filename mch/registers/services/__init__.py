@@ -3,6 +3,7 @@
 from .audit import audit_log, audit_view
 from .child import (
     checkup_record,
+    death_notify,
     death_record,
     dose_record,
     illness_record,
@@ -24,6 +25,7 @@ __all__ = [
     "audit_log",
     "audit_view",
     "checkup_record",
+    "death_notify",
     "death_record",
     "delivery_record",
     "dose_record",

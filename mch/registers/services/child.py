@@ -320,3 +320,32 @@ def death_record(
     person.deceased_on = date
     person.save(update_fields=["deceased_on", "updated_at"])
     return death
+
+
+@transaction.atomic
+def death_notify(
+    *, user: Any, death: Death, notified_on: dt.date, today: dt.date | None = None
+) -> Death:
+    """Mark a possible maternal death as notified (the review itself is a later workflow)."""
+    require_person(user, death.person)
+    problems = rules.not_future(notified_on, today_or(today), "notified_on", "Ngày thông báo")
+    if notified_on < death.date:
+        problems.append(
+            rules.Problem(
+                "range",
+                "notified_on",
+                params={
+                    "label": "Ngày thông báo",
+                    "value": notified_on,
+                    "low": death.date,
+                    "high": today_or(today),
+                },
+            )
+        )
+    check(problems)
+    before = snapshot(death)
+    death.review_status = ReviewStatus.NOTIFIED
+    death.notified_on = notified_on
+    return event_save(
+        death, user=user, person=death.person, flags=death.flags, is_new=False, before=before
+    )

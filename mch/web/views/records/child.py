@@ -6,14 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from mch.registers import rules, services
 from mch.registers.models import (
     CheckUp,
+    Death,
     GrowthMeasurement,
     Illness,
     Immunisation,
@@ -322,3 +326,17 @@ def _is_child(person: Person) -> bool:
 
 def _today() -> dt.date:
     return timezone.localdate()
+
+
+@records_view
+@require_POST
+def death_notify(request: HttpRequest, pk: int) -> HttpResponse:
+    """A possible maternal death notified today (the review workflow comes later)."""
+    death = event_get(user=request.user, model=Death, pk=pk)
+    try:
+        services.death_notify(user=request.user, death=death, notified_on=_today())
+    except rules.RecordInvalid as invalid:
+        messages.error(request, str(invalid))
+    else:
+        messages.success(request, _("Marked as notified."))
+    return redirect("person-detail", pk=death.person_id)
