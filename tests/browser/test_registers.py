@@ -40,6 +40,11 @@ def save(page) -> None:
     page.wait_for_load_state()
 
 
+def on_worklist(page, base: str, slug: str, name: str) -> bool:
+    page.goto(base + reverse("worklist", args=[slug]))
+    return page.locator("table.worklist").get_by_text(name, exact=True).count() > 0
+
+
 def person_id(page) -> int:
     match = re.search(r"/nguoi/(\d+)/", page.url)
     assert match, page.url
@@ -49,8 +54,8 @@ def person_id(page) -> int:
 @pytest.mark.browser
 def test_station_records_a_mother_and_child(page, live_server, world) -> None:
     today = timezone.localdate()
-    lmp = today - dt.timedelta(days=290)
-    delivered = today - dt.timedelta(days=9)
+    delivered = today - dt.timedelta(days=3)
+    lmp = delivered - dt.timedelta(days=275)
     base = live_server.url
     log_in(page, base, "tram")
 
@@ -72,7 +77,8 @@ def test_station_records_a_mother_and_child(page, live_server, world) -> None:
     page.fill("#id_lmp", ddmmyyyy(lmp))
     save(page)
     pregnancy = Person.objects.get(pk=mother_id).pregnancies.get()
-    for weeks in (8, 30):
+    assert on_worklist(page, base, "kham-thai", "Pi Năng Thị Hoa")
+    for weeks in (8, 36):
         page.goto(base + reverse("record-antenatal-add") + f"?thai_ky={pregnancy.pk}")
         page.fill("#id_date", ddmmyyyy(lmp + dt.timedelta(weeks=weeks)))
         page.fill("#id_iron_tablets", "30")
@@ -99,6 +105,19 @@ def test_station_records_a_mother_and_child(page, live_server, world) -> None:
     assert delivery.skilled and delivery.live_births == 1
     child = Person.objects.get(mother_id=mother_id)
 
+    # The worklists follow: no longer pregnant, now due a home postnatal visit; the baby
+    # is due the birth doses.
+    assert not on_worklist(page, base, "kham-thai", "Pi Năng Thị Hoa")
+    assert on_worklist(page, base, "sau-sinh", "Pi Năng Thị Hoa")
+    assert on_worklist(page, base, "tiem-chung", child.full_name)
+    page.goto(base + reverse("record-postnatal-add") + f"?de={delivery.pk}")
+    for box in page.locator("input[name=people]").all():
+        box.check()
+    page.fill("#id_date", ddmmyyyy(today))
+    page.locator("input[name=place][value=home]").check()
+    save(page)
+    assert not on_worklist(page, base, "sau-sinh", "Pi Năng Thị Hoa")
+
     # Vaccines at birth, then a growth measurement.
     for antigen in ("hepb_birth", "bcg"):
         page.goto(base + reverse("record-dose-add") + f"?nguoi={child.pk}")
@@ -110,8 +129,9 @@ def test_station_records_a_mother_and_child(page, live_server, world) -> None:
         "hepb_birth",
         "bcg",
     }
+    assert not on_worklist(page, base, "tiem-chung", child.full_name)
     page.goto(base + reverse("record-growth-add") + f"?nguoi={child.pk}")
-    page.fill("#id_date", ddmmyyyy(delivered + dt.timedelta(days=7)))
+    page.fill("#id_date", ddmmyyyy(today))
     page.fill("#id_weight_kg", "3,3")
     page.fill("#id_length_cm", "50,5")
     page.locator("input[name=position][value=lying]").check()
@@ -126,10 +146,10 @@ def test_station_records_a_mother_and_child(page, live_server, world) -> None:
     page.goto(base + reverse("person-detail", args=[mother_id]))
     assert page.get_by_text(child.full_name).first.is_visible()
 
-    # The baby dies on day 8: a neonatal death.
+    # The baby dies on day 3: a neonatal death.
     page.goto(base + reverse("record-death-add") + f"?nguoi={child.pk}")
-    page.fill("#id_date", ddmmyyyy(delivered + dt.timedelta(days=8)))
+    page.fill("#id_date", ddmmyyyy(today))
     page.locator("input[name=place][value=home]").check()
     save(page)
     death = Death.objects.get(person=child)
-    assert death.age_group == "neonatal" and death.age_days == 8
+    assert death.age_group == "neonatal" and death.age_days == 3
