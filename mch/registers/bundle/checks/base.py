@@ -1,0 +1,635 @@
+"""The checker's core: reading cells, looking up stored records, the helpers every
+file's checks share, and the final sorting of rows into new, changed and unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+from django.db import models
+
+from mch.accounts.scope import Scope
+from mch.orgunits.models import OrgUnit
+
+from ... import derive, rules
+from ...models import (
+    AntenatalVisit,
+    Birth,
+    CheckUp,
+    Death,
+    Delivery,
+    GrowthMeasurement,
+    Illness,
+    Immunisation,
+    Person,
+    PostnatalContact,
+    Pregnancy,
+)
+from .. import values as cells
+from ..lookups import Communes, Facilities, Stored, stored_by, stored_groups
+from ..reader import Bundle
+from ..rows import (
+    Parent,
+    Record,
+    Row,
+    facts,
+    file_label,
+    not_found,
+    parent_rejected,
+    same,
+)
+from ..spec import BY_KEY, ORDER
+
+MODELS: dict[str, type[models.Model]] = {
+    "persons": Person,
+    "pregnancies": Pregnancy,
+    "antenatal_visits": AntenatalVisit,
+    "deliveries": Delivery,
+    "births": Birth,
+    "postnatal_contacts": PostnatalContact,
+    "checkups": CheckUp,
+    "growth": GrowthMeasurement,
+    "immunisations": Immunisation,
+    "illnesses": Illness,
+    "deaths": Death,
+}
+
+# Column -> model field where the names differ (None: not stored on the record).
+FIELD_OF = {
+    "id": "external_id",
+    "person_id": "person",
+    "mother_id": "mother",
+    "pregnancy_id": "pregnancy",
+    "delivery_id": "delivery",
+    "commune": "residence_unit",
+    "service_commune": "service_unit",
+    "facility": "facility",
+    "registered_on": None,
+}
+COLUMN_OF = {field: column for column, field in FIELD_OF.items() if field}
+COLUMN_OF.update({"birth_date": "person_id", "babies": "id", "subject": "subject"})
+
+# Columns kept from the first import: never compared nor overwritten by a re-import.
+NOT_COMPARED = {
+    "id",
+    "external_id",
+    "source",
+    "import_batch",
+    "recorded_by",
+    "created_at",
+    "updated_at",
+    "registered_unit",
+    "merged_into",
+    "review_status",
+    "notified_on",
+}
+
+PERSON_FACTS = (
+    "external_id",
+    "full_name",
+    "sex",
+    "birth_date",
+    "deceased_on",
+    "ethnicity",
+    "residence_unit_id",
+    "village",
+)
+PREGNANCY_FACTS = (
+    "external_id",
+    "person_id",
+    "date",
+    "lmp",
+    "edd",
+    "outcome",
+    "outcome_date",
+    "residence_unit_id",
+)
+DELIVERY_FACTS = (
+    "external_id",
+    "person_id",
+    "pregnancy_id",
+    "date",
+    "residence_unit_id",
+    "village",
+    "service_unit_id",
+    "facility_id",
+    "flags",
+)
+
+LABELS = {
+    "checkups": "Ngày khám",
+    "growth": "Ngày cân đo",
+    "immunisations": "Ngày tiêm",
+    "illnesses": "Ngày mắc",
+}
+
+_CATEGORY = {
+    "none": "normal",
+    "moderate": "moderate",
+    "severe": "severe",
+    "implausible": "implausible",
+    "missing": "",
+    "overweight": "normal",
+}
+
+
+_BAD = object()  # a cell that could not be read (its error is on the row)
+
+
+def compared_fields(model: type[models.Model]) -> list[str]:
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.name not in NOT_COMPARED and not field.primary_key
+    ]
+
+
+def _blank_values(key: str) -> list[tuple[str, Any, bool]]:
+    """For each plain column, what an empty cell stores (the model field's default), and
+    whether that default must be made afresh for each row (a list)."""
+    model = MODELS[key]
+    blanks: list[tuple[str, Any, bool]] = []
+    for column in BY_KEY[key].columns:
+        if column.key in FIELD_OF:
+            continue
+        field = model._meta.get_field(column.key)
+        if field.null:
+            blanks.append((column.key, None, False))
+        elif field.has_default() and callable(field.default):
+            blanks.append((column.key, field.default, True))
+        else:
+            blanks.append((column.key, field.get_default(), False))
+    return blanks
+
+
+def _limits(key: str) -> list[tuple[str, int, int | None]]:
+    """(column, lowest, highest) for numbers and (column, -1, max_length) for text."""
+    model = MODELS[key]
+    found: list[tuple[str, int, int | None]] = []
+    for column in BY_KEY[key].columns:
+        name = FIELD_OF.get(column.key, column.key)
+        if name is None or column.type.startswith("ref:") or column.type in ("commune",):
+            continue
+        field = model._meta.get_field(name)
+        if column.type == "text" and getattr(field, "max_length", None):
+            found.append((column.key, -1, field.max_length))
+        elif column.type == "int":
+            if isinstance(field, models.PositiveSmallIntegerField):
+                found.append((column.key, 0, 32767))
+            elif isinstance(field, models.PositiveIntegerField):
+                found.append((column.key, 0, 2_147_483_647))
+    return found
+
+
+class _Scoped:
+    """Scope.contains for unit ids, memoised (one path test per commune)."""
+
+    def __init__(self, scope: Scope, communes: Communes):
+        self.scope = scope
+        self.communes = communes
+        self._seen: dict[int, bool] = {}
+
+    def __call__(self, unit_id: int) -> bool:
+        if self.scope.unrestricted:
+            return True
+        found = self._seen.get(unit_id)
+        if found is None:
+            path = self.communes.paths.get(unit_id)
+            if path is None:
+                path = OrgUnit.objects.values_list("path", flat=True).get(pk=unit_id)
+                self.communes.paths[unit_id] = path
+            found = self.scope.unrestricted or any(path.startswith(p) for p in self.scope.paths)
+            self._seen[unit_id] = found
+        return found
+
+
+class CheckerBase:
+    """The parts of the checker every file shares; ``Checker`` adds each file's checks."""
+
+    def __init__(
+        self,
+        bundle: Bundle,
+        *,
+        scope: Scope,
+        today: dt.date,
+        progress: Callable[[int, int, str], None] | None = None,
+    ):
+        self.bundle = bundle
+        self.scope = scope
+        self.today = today
+        self.progress = progress or (lambda done, total, message: None)
+        self.total = bundle.rows_total
+        self.done = 0
+        self.rows: dict[str, list[Row]] = {key: [] for key in ORDER}
+        self.index: dict[str, dict[str, Row]] = {key: {} for key in ORDER}
+        self.stored: dict[str, dict[str, Stored]] = {key: {} for key in ORDER}
+        self.person_by_pk: dict[int, Parent] = {}
+        self.headers: dict[str, dict[str, str]] = {}
+        # Derived updates of stored records that are not rows of the bundle: pk -> values.
+        self.derived: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
+        self._settings: dict[str, Any] = {}
+        self._defaults: dict[type[models.Model], tuple[dict[str, Any], list[str]]] = {}
+
+    # ------------------------------------------------------------------ driver
+
+    def run(self, after: Callable[[str], None] | None = None) -> None:
+        """Check every file in order; ``after(key)`` is told when a file's rows are final
+        (for ``births``: once the deliveries' totals are known)."""
+        self.progress(0, self.total, f"Đang đọc giá trị của {self.total:,} dòng".replace(",", "."))
+        self.parse()
+        self.progress(0, self.total, "Đang tra cứu mã trong sổ")
+        self.load()
+        for key in ORDER:
+            if self.rows[key]:
+                getattr(self, f"check_{key}")(self.rows[key])
+            if key == "antenatal_visits" and (self.rows["pregnancies"] or self.rows[key]):
+                self._pregnancy_summaries(self.rows[key])
+            if key == "births" and (self.rows["deliveries"] or self.rows[key]):
+                self._delivery_totals(self.rows[key])
+            self.done += len(self.rows[key])
+            self.progress(self.done, self.total, f"Đã kiểm tra tệp {file_label(key)}")
+            if after is not None:
+                after(key)
+        self.classify()
+
+    def has_errors(self) -> bool:
+        return any(not row.ok for rows in self.rows.values() for row in rows)
+
+    # ------------------------------------------------------------------ parsing
+
+    def parse(self) -> None:
+        """Read every cell, a column at a time (the cells of a column share one parser)."""
+        for key in ORDER:
+            table = self.bundle.tables.get(key)
+            if table is None:
+                continue
+            self.headers[key] = dict(
+                zip((c.key for c in table.columns), table.headers, strict=True)
+            )
+            keys = [column.key for column in table.columns]
+            count = len(table.rows)
+            raw_columns = list(zip(*(cells for _number, cells in table.rows), strict=True))
+            problems: dict[int, list[tuple[str, str]]] = defaultdict(list)
+            parsed_columns = []
+            for column, raw in zip(table.columns, raw_columns, strict=True):
+                parse = cells.parser(column)
+                try:
+                    if not any(raw):  # an empty column: one parse for all its cells
+                        blank = parse(None)
+                        values = [[] for _ in raw] if column.type == "list" else [blank] * count
+                    else:
+                        values = list(map(parse, raw))
+                except cells.BadValue:
+                    values = []
+                    for index, cell in enumerate(raw):
+                        try:
+                            values.append(parse(cell))
+                        except cells.BadValue as error:
+                            values.append(_BAD)
+                            problems[index].append((column.key, str(error)))
+                if column.required:
+                    header = self.headers[key][column.key]
+                    for index, value in enumerate(values):
+                        if value is None or value == "" or (type(value) is list and not value):
+                            problems[index].append((column.key, f"Chưa nhập {header}."))
+                parsed_columns.append(values)
+            for column, low, high in _limits(key):
+                if column not in self.headers[key]:
+                    continue
+                values = parsed_columns[keys.index(column)]
+                for index, value in enumerate(values):
+                    if value is None or value == "" or value is _BAD:
+                        continue
+                    if low < 0 and high is not None and len(value) > high:
+                        problems[index].append((column, f"Dài quá {high} ký tự ({len(value)})."))
+                    elif low >= 0 and (value < low or (high is not None and value > high)):
+                        problems[index].append((column, f"{value} nằm ngoài khoảng {low}–{high}."))
+            index_by_id = self.index[key]
+            found = self.rows[key]
+            ids = parsed_columns[keys.index("id")] if "id" in keys else [None] * count
+            for index, values in enumerate(
+                zip(*parsed_columns, strict=True) if parsed_columns else [()] * count
+            ):
+                parsed = dict(zip(keys, values, strict=True))
+                row = Row(key, table.rows[index][0], parsed)
+                if index in problems:
+                    for column, message in problems[index]:
+                        if parsed.get(column) is _BAD:
+                            del parsed[column]
+                        row.error(column, message)
+                ident = ids[index]
+                if ident and ident is not _BAD:
+                    first = index_by_id.get(ident)
+                    if first is not None:
+                        row.error("id", f"Mã '{ident}' trùng với dòng {first.number}.")
+                    else:
+                        index_by_id[ident] = row
+                found.append(row)
+
+    # ------------------------------------------------------------------ reading the database
+
+    def _refs(self, column: str, files: tuple[str, ...]) -> set[str]:
+        found: set[str] = set()
+        for key in files:
+            for row in self.rows[key]:
+                ref = row.values.get(column)
+                if ref:
+                    found.add(ref)
+        return found
+
+    def load(self) -> None:
+        self.communes = Communes()
+        self.facilities = Facilities(
+            row.values["facility"]
+            for key in ORDER
+            for row in self.rows[key]
+            if row.values.get("facility")
+        )
+        named = {
+            key: MODELS[key].objects.exclude(external_id="").exists()
+            for key in ORDER
+            if self.index[key] or key in ("persons", "pregnancies", "deliveries")
+        }
+        for key in ORDER:
+            if not self.index[key] or not named[key]:
+                continue
+            model = MODELS[key]
+            extra = ["residence_unit_id"] if key != "persons" else []
+            found = stored_by(
+                model, "external_id", self.index[key], [*compared_fields(model), *extra]
+            )
+            for ident, stored in found.items():
+                row = self.index[key][ident]
+                row.existing = stored
+        person_refs = self._refs("person_id", ORDER) | self._refs("mother_id", ("persons",))
+        self.stored["persons"] = stored_by(
+            Person,
+            "external_id",
+            person_refs - set(self.index["persons"]) if named["persons"] else (),
+            PERSON_FACTS,
+        )
+        self.stored["pregnancies"] = stored_by(
+            Pregnancy,
+            "external_id",
+            self._refs("pregnancy_id", ORDER) - set(self.index["pregnancies"]),
+            PREGNANCY_FACTS,
+        )
+        self.stored["deliveries"] = stored_by(
+            Delivery,
+            "external_id",
+            self._refs("delivery_id", ORDER) - set(self.index["deliveries"]),
+            DELIVERY_FACTS,
+        )
+        self.deaths = self._death_dates()
+        for stored in self.stored["persons"].values():
+            self.person_by_pk[stored.pk] = stored
+        for row in self.rows["persons"]:
+            if row.existing is not None:
+                self.person_by_pk[row.existing.pk] = row
+        wanted = {
+            s.person_id
+            for key in ("pregnancies", "deliveries")
+            for s in self.stored[key].values()
+            if s.person_id not in self.person_by_pk
+        }
+        for stored in stored_by(Person, "id", wanted, PERSON_FACTS).values():
+            self.person_by_pk[stored.pk] = stored
+        # Child events are checked against a death recorded in this bundle too.
+        for stored in self.person_by_pk.values():
+            if isinstance(stored, Stored):
+                stored.deceased_stored = stored.deceased_on
+                stored.deceased_on = stored.deceased_on or self.deaths.get(stored.external_id)
+        unit_ids = {
+            pk
+            for code in {
+                row.values.get(column)
+                for key in ORDER
+                for row in self.rows[key]
+                for column in ("commune",)
+            }
+            if code
+            for pk in self.communes.ids(code)
+        }
+        unit_ids |= {
+            facts(p).residence_unit_id for p in self.person_by_pk.values() if not isinstance(p, Row)
+        }
+        unit_ids |= {s.residence_unit_id for s in self.stored["deliveries"].values()}
+        self.classifier = derive.AreaClassifier(unit_ids)
+        self.in_scope = _Scoped(self.scope, self.communes)
+
+    # ------------------------------------------------------------------ helpers
+
+    def ref(self, row: Row, column: str, target: str) -> Parent | None:
+        ident = row.values.get(column)
+        if not ident:
+            return None
+        parent: Parent | None = self.index[target].get(ident) or self.stored[target].get(ident)
+        if parent is None:
+            row.error(column, not_found(target, ident))
+            return None
+        if isinstance(parent, Row) and not parent.ok:
+            row.error(column, parent_rejected(parent))
+            return None
+        row.refs[column] = parent
+        return parent
+
+    def person_of(self, parent: Parent) -> Parent:
+        """The woman of a pregnancy or delivery (a row of the bundle or a stored person)."""
+        if isinstance(parent, Row):
+            return parent.refs["person_id"]
+        found = self.person_by_pk.get(parent.person_id)
+        assert found is not None
+        return found
+
+    def problems(self, row: Row, problems: list[rules.Problem]) -> bool:
+        """Record errors on the row and keep warnings; False when there was an error."""
+        ok = True
+        for problem in problems:
+            if problem.is_error:
+                row.error(COLUMN_OF.get(problem.field, problem.field), problem.message())
+                ok = False
+            else:
+                row.warnings.append(problem.code)
+        return ok
+
+    def commune(self, row: Row, column: str, day: dt.date) -> int | None:
+        code = row.values.get(column)
+        if not code:
+            return None
+        unit = self.communes.on(code, day)
+        if unit is None:
+            if self.communes.known(code):
+                row.error(
+                    column,
+                    f"Mã xã {code} không có hiệu lực vào ngày {day:%d/%m/%Y} "
+                    f"(hiệu lực: {self.communes.periods(code)}).",
+                )
+            else:
+                row.error(column, f"Không có xã mã {code}.")
+        return unit
+
+    def scoped(self, row: Row, unit_id: int, column: str = "commune") -> bool:
+        if not self.in_scope(unit_id):
+            name = self.communes.names.get(unit_id, str(unit_id))
+            row.error(column, f"{name} nằm ngoài phạm vi đơn vị của tài khoản này.")
+            return False
+        if row.existing is not None and not self.in_scope(row.existing.residence_unit_id):
+            row.error("id", f"Bản ghi mã '{row.id}' đã có trong sổ, thuộc đơn vị ngoài phạm vi.")
+            return False
+        return True
+
+    def facility(self, row: Row) -> tuple[int | None, str]:
+        code = row.values.get("facility")
+        if not code:
+            return None, ""
+        found = self.facilities.get(code)
+        if found is None:
+            row.error("facility", f"Không có cơ sở y tế mã '{code}'.")
+            return None, ""
+        return found
+
+    def plain(self, row: Row, key: str, blanks: list[tuple[str, Any, bool]]) -> dict[str, Any]:
+        """The values of the plain columns, blanks replaced by the model's defaults."""
+        values = row.values
+        kwargs = {}
+        for column, default, fresh in blanks:
+            value = values.get(column)
+            if value is None:
+                value = default() if fresh else default
+            kwargs[column] = value
+        return kwargs
+
+    def build(self, row: Row, model: type[models.Model], kwargs: dict[str, Any]) -> Record:
+        found = self._defaults.get(model)
+        if found is None:
+            defaults = {
+                field.attname: field.get_default()
+                for field in model._meta.concrete_fields
+                if not field.primary_key
+            }
+            lists = [name for name, value in defaults.items() if isinstance(value, list)]
+            found = self._defaults[model] = (defaults, lists)
+        defaults, lists = found
+        obj = Record.__new__(Record)
+        values = {**defaults, **kwargs}
+        for name in lists:
+            if name not in kwargs:
+                values[name] = []
+        values["links"] = []
+        values["pk"] = row.existing.pk if row.existing is not None else None
+        obj.__dict__ = values
+        row.obj = obj
+        return obj
+
+    def event(self, row: Row, person: Parent) -> dict[str, Any] | None:
+        """The columns every care event shares, as the services fill them."""
+        who = facts(person)
+        day: dt.date = row.values["date"]
+        code = row.values.get("commune")
+        if not code or self.communes.codes.get(who.residence_unit_id) == code:
+            # Empty, or the person's own commune: an event before the 2025 reform may be
+            # kept under the commune the person lives in now (as the forms store it).
+            unit = who.residence_unit_id
+            if code and self.communes.on(code, day) not in (None, unit):
+                unit = self.communes.on(code, day)
+        else:
+            unit = self.commune(row, "commune", day)
+        service = self.commune(row, "service_commune", day)
+        facility, _level = self.facility(row)
+        if not row.ok or unit is None or not self.scoped(row, unit):
+            return None
+        return {
+            "external_id": row.id,
+            "date": day,
+            "residence_unit_id": unit,
+            "village": row.values.get("village") or who.village,
+            "service_unit_id": service,
+            "facility_id": facility,
+        }
+
+    def snapshot(self, obj: Any, person: Parent) -> None:
+        derive.groups_fill(obj, facts(person), classifier=self.classifier)
+
+    def settings(self, unit_id: int) -> Any:
+        """The register settings of a commune's province (read once per province)."""
+        path = self.communes.paths.get(unit_id) or OrgUnit.objects.get(pk=unit_id).path
+        above = path.rstrip("/").rsplit("/", 1)[0] + "/"
+        found = self._settings.get(above)
+        if found is None:
+            found = derive.settings_for(SimpleNamespace(path=path))  # type: ignore[arg-type]
+            self._settings[above] = found
+        return found
+
+    def label(self, key: str, column: str) -> str:
+        return self.headers.get(key, {}).get(column, column)
+
+    # ------------------------------------------------------------------ shared by several files
+
+    def _death_dates(self) -> dict[str, dt.date]:
+        """The date of death of each person in the deaths file (checked later)."""
+        found: dict[str, dt.date] = {}
+        for row in self.rows["deaths"]:
+            person, day = row.values.get("person_id"), row.values.get("date")
+            if person and isinstance(day, dt.date) and person not in found:
+                found[person] = day
+        return found
+
+    def _open_pregnancies(self, women: set[int]) -> dict[int, list[Stored]]:
+        """Stored pregnancies without an outcome, by woman, leaving out rows of the bundle."""
+        found = stored_groups(Pregnancy, "person_id", women, ("external_id", "date", "outcome"))
+        bundle = self.index["pregnancies"]
+        return {
+            woman: [p for p in items if p.outcome == "" and p.external_id not in bundle]
+            for woman, items in found.items()
+        }
+
+    def _person(self, obj: Record, person: Parent) -> None:
+        obj.link("person_id", person)
+
+    def _closing_deliveries(self) -> set[str]:
+        """Pregnancies (bundle or stored ids) that a delivery row of the bundle closes."""
+        return {
+            row.values["pregnancy_id"]
+            for row in self.rows["deliveries"]
+            if row.values.get("pregnancy_id")
+        }
+
+    def _link(self, obj: Record, name: str, parent: Parent) -> None:
+        obj.link(f"{name}_id", parent)
+
+    def _has_open_pregnancy(self, person: Parent, open_stored: dict[int, list[Stored]]) -> bool:
+        closing = self._closing_deliveries()
+        for row in self.rows["pregnancies"]:
+            if row.ok and same(row.refs.get("person_id"), person) and not row.obj.outcome:
+                return True
+        return person.pk is not None and any(
+            p.external_id not in closing for p in open_stored.get(person.pk, [])
+        )
+
+    # ------------------------------------------------------------------ what changes
+
+    def classify(self) -> None:
+        """New, changed (with the changed columns) or unchanged, for every valid row."""
+        from ..rows import CREATED, REJECTED, UNCHANGED, UPDATED
+
+        for key in ORDER:
+            fields = compared_fields(MODELS[key])
+            for row in self.rows[key]:
+                if not row.ok or row.obj is None:
+                    row.status = REJECTED
+                    continue
+                if row.existing is None:
+                    row.status = CREATED
+                    continue
+                obj, old = row.obj, row.existing
+                changes = {}
+                for name in fields:
+                    new = getattr(obj, name)
+                    before = getattr(old, name)
+                    if new != before:
+                        changes[name] = [before, new]
+                row.changes = changes
+                row.status = UPDATED if changes else UNCHANGED
