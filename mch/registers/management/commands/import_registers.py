@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mch.registers.bundle.importer import bundle_import
+from mch.registers.bundle.spec import BY_KEY
 
 
 def _number(value: int) -> str:
@@ -49,7 +50,10 @@ class Command(BaseCommand):
         last = [-1]
 
         def progress(done: int, total: int, message: str) -> None:
-            percent = int(100 * done / total) if total else 100
+            if not total:
+                self.stdout.write(message)
+                return
+            percent = int(100 * done / total)
             if percent == last[0] and done != total:
                 return
             last[0] = percent
@@ -69,7 +73,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Kết quả: {result.summary()}.")
         for key, counts in result.counts.items():
             self.stdout.write(
-                f"  {key:<20} {counts.created:>8} mới {counts.updated:>7} cập nhật "
+                f"  {BY_KEY[key].name_vi:<20} {counts.created:>8} mới {counts.updated:>7} cập nhật "
                 f"{counts.unchanged:>8} không đổi {counts.rejected:>7} từ chối"
             )
         if result.rejected:
