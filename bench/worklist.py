@@ -7,7 +7,8 @@ stunted or wasted at the last one), 150 open pregnancies with visits, the delive
 the last 10 days with postnatal visits, and a few possible maternal deaths. Rows go in
 with ``bulk_create``. Then it times, through the Django test client as the commune's
 staff, the overview, each list page, the print page and the exports (median of 10), and
-the selector alone for the immunisation list.
+the selector alone for the immunisation list, and the person page of the busiest mother
+and child.
 
     MCH_VAR_DIR=$(mktemp -d) .venv/bin/python bench/worklist.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mch_bench_worklist .venv/bin/python bench/worklist.py
@@ -374,6 +375,37 @@ def main() -> None:
         "GET /so/viec-can-lam/tiem-chung/in/ (one village)",
         lambda: client.get(f"/so/viec-can-lam/tiem-chung/in/{query}&village=Thôn 3"),
     )
+    person_pages(client, commune)
+
+
+def person_pages(client: Client, commune: object) -> None:
+    """The person page (the handbook view) of the commune's busiest mother and child."""
+    from django.db.models import Count
+
+    from mch.registers.models import Person
+
+    people = Person.objects.filter(residence_unit=commune)
+    mother = (
+        people.filter(sex="F", mother__isnull=True)
+        .annotate(n=Count("antenatal_visits", distinct=True) + Count("children", distinct=True))
+        .order_by("-n")
+        .first()
+    )
+    child = (
+        people.filter(mother__isnull=False)
+        .annotate(n=Count("immunisations", distinct=True) + Count("measurements", distinct=True))
+        .order_by("-n")
+        .first()
+    )
+    for label, person in (("mother", mother), ("child", child)):
+        if person is None:
+            continue
+
+        def get(pk: int = person.pk) -> None:
+            response = client.get(f"/nguoi/{pk}/")
+            assert response.status_code == 200, response.status_code
+
+        timed(f"GET /nguoi/<id>/ ({label}, {person.n} records)", get)  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":
