@@ -36,7 +36,7 @@ from django.utils import timezone
 from mch.accounts.permissions import can_see_people
 from mch.accounts.scope import Scope
 
-from ..models import AuditAction, AuditEntry, ImportBatch, Person, Residence, Source
+from ..models import AuditAction, AuditEntry, ImportBatch, Residence, Source
 from . import fastinsert
 from . import progress as live
 from .checks import MODELS, Checker
@@ -341,6 +341,9 @@ def _finish(
 
 
 PARENTS = ("persons", "pregnancies", "antenatal_visits", "deliveries", "births")
+# Columns a later file may still change after a row was inserted early (a death, a
+# delivery closing the pregnancy): compared and corrected at the end.
+LATER = {"persons": ("deceased_on",), "pregnancies": ("outcome", "outcome_date")}
 LEAVES = ("postnatal_contacts", "checkups", "growth", "immunisations", "illnesses")
 
 
@@ -350,9 +353,10 @@ class _Writer:
     rows, residences, derived values of stored records and the audit trail.
 
     On PostgreSQL the inserts run in a thread of their own, on the same connection and
-    transaction, as soon as a file's rows are final (the persons … births files once the
-    births are checked, each later file once checked), so the server indexes and checks
-    references while this process checks the next files. Constraints are checked at
+    transaction, as soon as a file's rows are final (people once checked, pregnancies with
+    their visits once the visits are, deliveries and births once the births are, each later
+    file once checked; ``LATER`` columns are corrected at the end), so the server indexes
+    and checks references while this process checks the next files. Constraints are checked at
     each insert (``SET CONSTRAINTS ALL IMMEDIATE``), so that work is done then too."""
 
     def __init__(
@@ -374,7 +378,7 @@ class _Writer:
         self.audits: list[AuditEntry] = []
         self.early = connection.vendor == "postgresql"
         self.sent: set[str] = set()
-        self.deceased: dict[int, Any] = {}  # id(row) -> date of death when inserted
+        self.inserted: dict[int, tuple[Any, ...]] = {}  # id(row) -> LATER values inserted
         self.stopped = False
         self.cancelled = False
         self.queue: queue.Queue[tuple[str, list[Any]] | None] = queue.Queue()
@@ -404,7 +408,11 @@ class _Writer:
         if not self.keep_valid_rows and self.checker.has_errors():
             self.stopped = True  # nothing will be kept: stop writing, it is rolled back
             return
-        if key == "births":
+        if key == "persons":
+            self._send(("persons",))
+        elif key == "antenatal_visits":
+            self._send(("pregnancies", "antenatal_visits"))
+        elif key == "births":
             self._send(PARENTS)
         elif key in LEAVES:
             self._send((key,))
@@ -427,10 +435,11 @@ class _Writer:
                 row.obj.pk = pk
             batches.append((key, rows))
         for key, rows in batches:
+            later = LATER.get(key, ())
             for row in rows:
                 row.obj.resolve()
-                if key == "persons":
-                    self.deceased[id(row)] = row.obj.deceased_on
+                if later:
+                    self.inserted[id(row)] = tuple(getattr(row.obj, name) for name in later)
             if self.thread is not None:
                 self.queue.put((key, [row.obj for row in rows]))
             else:
@@ -480,17 +489,17 @@ class _Writer:
         if self.early:
             with connection.cursor() as cursor:  # back to Django's deferred checks
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        deaths = [
-            row.obj
-            for row in self.checker.rows["persons"]
-            if id(row) in self.deceased and row.obj.deceased_on != self.deceased[id(row)]
-        ]
-        if deaths:
-            Person.objects.bulk_update(
-                [Person(pk=obj.pk, deceased_on=obj.deceased_on) for obj in deaths],
-                ["deceased_on"],
-                batch_size=CHUNK // 4,
-            )
+        for key, names in LATER.items():
+            # Inserted before a later file settled these columns: correct what changed.
+            model = MODELS[key]
+            changed = [
+                model(pk=row.obj.pk, **{name: getattr(row.obj, name) for name in names})
+                for row in self.checker.rows[key]
+                if id(row) in self.inserted
+                and self.inserted[id(row)] != tuple(getattr(row.obj, name) for name in names)
+            ]
+            if changed:
+                model.objects.bulk_update(changed, list(names), batch_size=CHUNK // 4)
         for key in ORDER:
             self._update(key, [row for row in self.checker.rows[key] if row.status == UPDATED])
         self.done = self.notify.total

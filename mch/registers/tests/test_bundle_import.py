@@ -16,6 +16,7 @@ from mch.registers.models import (
     AntenatalVisit,
     AuditEntry,
     Birth,
+    Death,
     Delivery,
     GrowthMeasurement,
     Immunisation,
@@ -360,3 +361,43 @@ def test_an_error_in_the_last_files_saves_nothing_at_all(rw, tmp_path) -> None:
     assert set(counts().values()) == {0}
     assert not Residence.objects.exists()
     assert not AuditEntry.objects.exclude(action="import").exists()
+
+
+def test_deaths_date_the_person_and_refuse_later_events(rw, tmp_path) -> None:
+    files = basic_files()
+    files["deaths"] = [
+        {
+            "ma": "TV-1",
+            "ma_nguoi": "ND-2",
+            "ngay": "10/07/2026",
+            "noi_tu_vong": "Tại nhà",
+            "nhom_nguyen_nhan": "Viêm phổi",
+        },
+        {
+            "ma": "TV-2",
+            "ma_nguoi": "ND-1",
+            "ngay": "20/01/2026",
+            "noi_tu_vong": "Tại cơ sở y tế",
+            "lien_quan_thai_san": "Trong 42 ngày sau kết thúc thai kỳ",
+        },
+    ]
+    files["growth"].append(
+        {"ma": "CD-2", "ma_nguoi": "ND-2", "ngay": "15/07/2026", "can_nang_kg": "8"}
+    )
+    result = run(rw, tmp_path, files, keep_valid_rows=True)
+    assert [(e.file, e.row, e.column) for e in result.errors] == [("can_do.csv", 3, "ngay")]
+    assert "sau ngày tử vong (10/07/2026)" in result.errors[0].message
+    child = Person.objects.get(external_id="ND-2")
+    assert child.deceased_on == dt.date(2026, 7, 10)
+    death = Death.objects.get(external_id="TV-1")
+    assert (death.age_days, death.age_group, death.possible_maternal) == (
+        189,
+        "postneonatal",
+        False,
+    )
+    mother = Death.objects.get(external_id="TV-2")
+    assert mother.possible_maternal and mother.review_status == "to_notify"
+    assert Person.objects.get(external_id="ND-1").deceased_on == dt.date(2026, 1, 20)
+    # The same file again: nothing changes, the stored dates of death included.
+    again = run(rw, tmp_path, files, keep_valid_rows=True, name="again")
+    assert again.count("created") == 0 and again.count("updated") == 0
