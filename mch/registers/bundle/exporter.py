@@ -30,7 +30,7 @@ from mch.accounts.scope import Scope
 from mch.orgunits.models import OrgUnit
 
 from ..ethnicities import ethnicity_name
-from ..models import AuditAction, AuditEntry, Residence
+from ..models import AuditAction, AuditEntry, Person, Residence
 from ..selectors import people_scope_q
 from .checks import FIELD_OF, MODELS
 from .spec import BY_KEY, ORDER, Column, FileSpec
@@ -65,10 +65,10 @@ def _queryset(
 ) -> QuerySet[Any]:
     model = MODELS[key]
     if key == "persons":
-        rows = model.objects.active().filter(people_scope_q(user))
+        rows: QuerySet[Any] = Person.objects.active().filter(people_scope_q(user))
     else:
         person = "mother" if key == "births" else "person"
-        rows = model.objects.filter(people_scope_q(user, f"{person}__"))
+        rows = model._default_manager.filter(people_scope_q(user, f"{person}__"))
     if unit is not None:
         rows = rows.filter(residence_unit__path__startswith=unit.path)
     if period is not None and key != "persons":
@@ -78,7 +78,7 @@ def _queryset(
 
 def _name_records(model: type[Model], rows: QuerySet[Any]) -> None:
     """Give rows without an external ID the stable one ``mch-<id>``."""
-    model.objects.filter(pk__in=rows.values("pk"), external_id="").update(
+    model._default_manager.filter(pk__in=rows.values("pk"), external_id="").update(
         external_id=Concat(Value("mch-"), Cast("pk", CharField()))
     )
 
@@ -90,7 +90,8 @@ def _parents(key: str, rows: QuerySet[Any]) -> None:
             target = column.type.split(":", 1)[1]
             field = FIELD_OF[column.key]
             _name_records(
-                MODELS[target], MODELS[target].objects.filter(pk__in=rows.values(f"{field}_id"))
+                MODELS[target],
+                MODELS[target]._default_manager.filter(pk__in=rows.values(f"{field}_id")),
             )
 
 

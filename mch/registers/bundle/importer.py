@@ -499,7 +499,7 @@ class _Writer:
                 and self.inserted[id(row)] != tuple(getattr(row.obj, name) for name in names)
             ]
             if changed:
-                model.objects.bulk_update(changed, list(names), batch_size=CHUNK // 4)
+                model._default_manager.bulk_update(changed, list(names), batch_size=CHUNK // 4)
         for key in ORDER:
             self._update(key, [row for row in self.checker.rows[key] if row.status == UPDATED])
         self.done = self.notify.total
@@ -521,7 +521,7 @@ class _Writer:
                 AuditEntry(
                     user=self.user,
                     action=AuditAction.UPDATE,
-                    model=model._meta.model_name,
+                    model=model._meta.model_name or "",
                     object_id=row.obj.pk,
                     person_id=_person_id(key, row.obj),
                     changes={
@@ -532,7 +532,7 @@ class _Writer:
                 )
             )
         for names, objs in groups.items():
-            model.objects.bulk_update(objs, [*names, "updated_at"], batch_size=CHUNK // 4)
+            model._default_manager.bulk_update(objs, [*names, "updated_at"], batch_size=CHUNK // 4)
 
     def _residences(self) -> None:
         """Where new people live from their registration; a re-import that moves a person
@@ -582,7 +582,9 @@ class _Writer:
                 obj = model(pk=pk, updated_at=self.now, **values)
                 groups[tuple(sorted(values))].append(obj)
             for names, objs in groups.items():
-                model.objects.bulk_update(objs, [*names, "updated_at"], batch_size=CHUNK // 4)
+                model._default_manager.bulk_update(
+                    objs, [*names, "updated_at"], batch_size=CHUNK // 4
+                )
 
 
 def _person_id(key: str, obj: Any) -> int | None:

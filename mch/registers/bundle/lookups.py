@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Model
@@ -52,6 +52,12 @@ class Stored:
     def __repr__(self) -> str:
         return f"Stored({self.__dict__})"
 
+    if TYPE_CHECKING:  # columns are set at run time, one attribute each
+
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
 
 def _reader(field: Any) -> Any:
     """How a raw database value of ``field`` becomes the value Django would give."""
@@ -84,11 +90,11 @@ def _stored(
     """Rows read with one plain query per chunk: Django's row machinery costs more than
     the query itself when a re-import reads back every record it names."""
     names = ["id", field, *[c for c in columns if c not in ("id", field)]]
-    fields = [model._meta.get_field(name) for name in names]
+    fields: list[Any] = [model._meta.get_field(name) for name in names]
     readers = [(index, reader) for index, f in enumerate(fields) if (reader := _reader(f))]
     table = connection.ops.quote_name(model._meta.db_table)
-    selected = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    where = connection.ops.quote_name(fields[1].column)
+    selected = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    where = connection.ops.quote_name(str(fields[1].column))
     with connection.cursor() as cursor:
         for batch in chunks(set(keys)):
             marks = ", ".join(["%s"] * len(batch))

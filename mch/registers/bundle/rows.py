@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model
 
@@ -25,6 +25,12 @@ class Record:
         self.__dict__.update(values)
         self.links: list[tuple[str, Row]] = []
 
+    if TYPE_CHECKING:  # columns are set at run time, one attribute each
+
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
     def link(self, attname: str, parent: Row | Stored) -> None:
         setattr(self, attname, parent.pk)
         if isinstance(parent, Row):
@@ -43,7 +49,7 @@ class Row:
     number: int
     values: dict[str, Any]
     errors: list[tuple[str, str]] = field(default_factory=list)
-    obj: Record | None = None
+    obj: Any = None  # the Record once built (None while rejected)
     existing: Stored | None = None
     refs: dict[str, Row | Stored] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)

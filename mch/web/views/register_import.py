@@ -118,11 +118,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         keep = form.cleaned_data["keep_valid_rows"]
         batch = ImportBatch.objects.create(
-            created_by=request.user, file_name=upload.name[:255], keep_valid_rows=keep
+            created_by_id=request.user.pk, file_name=upload.name[:255], keep_valid_rows=keep
         )
         _start(batch, upload.name, upload.read(), request.user, keep)
         return redirect("register-import-batch", pk=batch.pk)
-    batches = ImportBatch.objects.filter(created_by=request.user).order_by("-created_at")[:10]
+    batches = ImportBatch.objects.filter(created_by_id=request.user.pk).order_by("-created_at")[:10]
     return render(
         request,
         "web/registers/import.html",

@@ -155,7 +155,7 @@ def _blank_values(key: str) -> list[tuple[str, Any, bool]]:
     for column in BY_KEY[key].columns:
         if column.key in FIELD_OF:
             continue
-        field = model._meta.get_field(column.key)
+        field: Any = model._meta.get_field(column.key)
         if field.null:
             blanks.append((column.key, None, False))
         elif field.has_default() and callable(field.default):
@@ -173,7 +173,7 @@ def _limits(key: str) -> list[tuple[str, int, int | None]]:
         name = FIELD_OF.get(column.key, column.key)
         if name is None or column.type.startswith("ref:") or column.type in ("commune",):
             continue
-        field = model._meta.get_field(name)
+        field: Any = model._meta.get_field(name)
         if column.type == "text" and getattr(field, "max_length", None):
             found.append((column.key, -1, field.max_length))
         elif column.type == "int":
@@ -255,6 +255,12 @@ class CheckerBase:
                 after(key)
         self.classify()
 
+    def _pregnancy_summaries(self, rows: list[Row]) -> None:
+        raise NotImplementedError  # MaternalChecks
+
+    def _delivery_totals(self, rows: list[Row]) -> None:
+        raise NotImplementedError  # MaternalChecks
+
     def has_errors(self) -> bool:
         return any(not row.ok for rows in self.rows.values() for row in rows)
 
@@ -296,30 +302,30 @@ class CheckerBase:
                         if value is None or value == "" or (type(value) is list and not value):
                             problems[index].append((column.key, f"Chưa nhập {header}."))
                 parsed_columns.append(values)
-            for column, low, high in _limits(key):
-                if column not in self.headers[key]:
+            for name, low, high in _limits(key):
+                if name not in self.headers[key]:
                     continue
-                values = parsed_columns[keys.index(column)]
+                values = parsed_columns[keys.index(name)]
                 for index, value in enumerate(values):
                     if value is None or value == "" or value is _BAD:
                         continue
                     if low < 0 and high is not None and len(value) > high:
-                        problems[index].append((column, f"Dài quá {high} ký tự ({len(value)})."))
+                        problems[index].append((name, f"Dài quá {high} ký tự ({len(value)})."))
                     elif low >= 0 and (value < low or (high is not None and value > high)):
-                        problems[index].append((column, f"{value} nằm ngoài khoảng {low}–{high}."))
+                        problems[index].append((name, f"{value} nằm ngoài khoảng {low}–{high}."))
             index_by_id = self.index[key]
             found = self.rows[key]
             ids = parsed_columns[keys.index("id")] if "id" in keys else [None] * count
-            for index, values in enumerate(
+            for index, row_values in enumerate(
                 zip(*parsed_columns, strict=True) if parsed_columns else [()] * count
             ):
-                parsed = dict(zip(keys, values, strict=True))
+                parsed = dict(zip(keys, row_values, strict=True))
                 row = Row(key, table.rows[index][0], parsed)
                 if index in problems:
-                    for column, message in problems[index]:
-                        if parsed.get(column) is _BAD:
-                            del parsed[column]
-                        row.error(column, message)
+                    for name, message in problems[index]:
+                        if parsed.get(name) is _BAD:
+                            del parsed[name]
+                        row.error(name, message)
                 ident = ids[index]
                 if ident and ident is not _BAD:
                     first = index_by_id.get(ident)
@@ -349,7 +355,7 @@ class CheckerBase:
             if row.values.get("facility")
         )
         named = {
-            key: MODELS[key].objects.exclude(external_id="").exists()
+            key: MODELS[key]._default_manager.exclude(external_id="").exists()
             for key in ORDER
             if self.index[key] or key in ("persons", "pregnancies", "deliveries")
         }
@@ -398,8 +404,9 @@ class CheckerBase:
         for stored in stored_by(Person, "id", wanted, PERSON_FACTS).values():
             self.person_by_pk[stored.pk] = stored
         # Child events are checked against a death recorded in this bundle too.
-        for stored in self.person_by_pk.values():
-            if isinstance(stored, Stored):
+        for known in self.person_by_pk.values():
+            if isinstance(known, Stored):
+                stored = known
                 stored.deceased_stored = stored.deceased_on
                 stored.deceased_on = stored.deceased_on or self.deaths.get(stored.external_id)
         unit_ids = {

@@ -194,19 +194,20 @@ class ChildChecks(CheckerBase):
         for key, items in doses.items():
             who = facts(people[key])
             if who.birth_date is None:
-                for row, _dose in items:
-                    if row is not None:
-                        row.error(
+                for given, _dose in items:
+                    if given is not None:
+                        given.error(
                             "person_id",
                             rules.Problem(
                                 "required", "birth_date", params={"label": "ngày sinh của trẻ"}
                             ).message(),
                         )
-                        row.obj = None
+                        given.obj = None
                 continue
-            for row, dose in items:
-                if row is None:
+            for given, dose in items:
+                if given is None:
                     continue
+                row = given
                 previous = [d for r, d in items if r is not row]
                 flags = dose_check(
                     who.birth_date, previous, dose, schedule.rules(who.residence_unit_id, dose.date)

@@ -262,7 +262,7 @@ class MaternalChecks(CheckerBase):
             )
             self._person(obj, person)
             self._link(obj, "pregnancy", pregnancy)
-            derive.visit_fill(obj, preg)
+            derive.visit_fill(obj, preg)  # type: ignore[arg-type]  # same columns, plain object
             obj.flags = sorted(set(row.warnings))
             self.snapshot(obj, person)
 

@@ -68,8 +68,8 @@ class Command(BaseCommand):
         )
         if tty:
             self.stdout.write("")
-        for error in result.errors:
-            self.stdout.write(f"  ✗ {error}")
+        for problem in result.errors:
+            self.stdout.write(f"  ✗ {problem}")
         self.stdout.write(f"Kết quả: {result.summary()}.")
         for key, counts in result.counts.items():
             self.stdout.write(
