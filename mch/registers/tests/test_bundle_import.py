@@ -401,3 +401,13 @@ def test_deaths_date_the_person_and_refuse_later_events(rw, tmp_path) -> None:
     # The same file again: nothing changes, the stored dates of death included.
     again = run(rw, tmp_path, files, keep_valid_rows=True, name="again")
     assert again.count("created") == 0 and again.count("updated") == 0
+
+
+def test_a_national_id_already_registered_elsewhere_does_not_show_the_name(rw, tmp_path) -> None:
+    other = [dict(basic_files()["persons"][0], ma="X-9", ma_xa="22759", cccd="056195001234")]
+    run(rw, tmp_path, {"persons": other}, user=rw.other_staff, name="other")
+    mine = [dict(basic_files()["persons"][0], cccd="056195001234")]
+    result = run(rw, tmp_path, {"persons": mine})
+    message = result.errors[0].message
+    assert "056195001234" in message and "một người ở đơn vị khác" in message
+    assert "Nguyễn Thị Lan" not in message

@@ -575,6 +575,12 @@ class CheckerBase:
 
     # ------------------------------------------------------------------ shared by several files
 
+    def _who(self, person: Stored) -> str:
+        """How a message names a stored person: by name only within the user's units."""
+        if self.in_scope(person.residence_unit_id):
+            return str(person.full_name)
+        return "một người ở đơn vị khác"
+
     def _death_dates(self) -> dict[str, dt.date]:
         """The date of death of each person in the deaths file (checked later)."""
         found: dict[str, dt.date] = {}

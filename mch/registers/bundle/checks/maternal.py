@@ -48,7 +48,7 @@ class MaternalChecks(CheckerBase):
                 Person,
                 "national_id",
                 national,
-                ["external_id", "full_name", "merged_into_id"],
+                ["external_id", "full_name", "merged_into_id", "residence_unit_id"],
             ).values()
             if stored.merged_into_id is None
         }
@@ -85,7 +85,7 @@ class MaternalChecks(CheckerBase):
                         rules.Problem(
                             "cccd_duplicate",
                             "national_id",
-                            params={"value": nid, "other": other.full_name},
+                            params={"value": nid, "other": self._who(other)},
                         )
                     )
                 elif twin is not None:
