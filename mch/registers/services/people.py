@@ -88,7 +88,7 @@ def duplicates_find(
     return matches
 
 
-def _person_problems(person: Person, today: dt.date) -> list[rules.Problem]:
+def _person_problems(person: Person, today: dt.date, user: Any = None) -> list[rules.Problem]:
     problems = rules.person_check(
         full_name=person.full_name,
         sex=person.sex,
@@ -106,11 +106,15 @@ def _person_problems(person: Person, today: dt.date) -> list[rules.Problem]:
             .first()
         )
         if other is not None:
+            named = user is not None and Scope.for_user(user).contains(other.residence_unit)
             problems.append(
                 rules.Problem(
                     "cccd_duplicate",
                     "national_id",
-                    params={"value": person.national_id, "other": other.full_name},
+                    params={
+                        "value": person.national_id,
+                        "other": other.full_name if named else "một người ở đơn vị khác",
+                    },
                 )
             )
     return problems
@@ -153,7 +157,7 @@ def person_register(
     )
     if mother is not None and person.ethnicity == "" and mother.ethnicity:
         person.ethnicity = mother.ethnicity
-    problems = _person_problems(person, today)
+    problems = _person_problems(person, today, user)
     if not allow_likely_duplicate and not rules.errors(problems):
         likely = duplicates_find(
             full_name=person.full_name,
@@ -206,7 +210,7 @@ def person_update(
         setattr(person, name, value)
     person.full_name = " ".join(person.full_name.split())
     person.name_key = name_key(person.full_name)
-    person.flags = check(_person_problems(person, today_or(today)))
+    person.flags = check(_person_problems(person, today_or(today), user))
     person.full_clean(exclude=["residence_unit", "registered_unit", "mother", "external_id"])
     person.save()
     changed = diff(before, snapshot(person))

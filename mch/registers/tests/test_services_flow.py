@@ -279,3 +279,19 @@ def test_likely_duplicate_in_another_commune_is_counted_not_named(rw) -> None:
         )
     message = str(likely.value)
     assert "1 người ở đơn vị khác" in message and "Xã Hòa Bình" not in message
+
+
+def test_national_id_of_someone_in_another_commune_is_refused_without_naming_her(rw) -> None:
+    _mother(rw, national_id="056198000123")
+    with pytest.raises(RecordInvalid) as refused:
+        services.person_register(
+            user=rw.other_staff,
+            full_name="Trần Thị Bé",
+            sex="F",
+            birth_date=D(1998, 1, 1),
+            residence_unit=rw.other_commune,
+            national_id="056198000123",
+            today=TODAY,
+        )
+    message = str(refused.value)
+    assert "đã có trong sổ (một người ở đơn vị khác)" in message and "Pi Năng" not in message
