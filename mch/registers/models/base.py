@@ -46,9 +46,9 @@ class Recorded(models.Model):
         help_text=_("Stable ID from the source system or import file; re-imports match on it."),
     )
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.FORM)
-    # Bookkeeping links without a database constraint: the ORM still sets them to null
-    # when a batch or a user is deleted, and bulk imports skip two foreign-key checks per
-    # row (a fifth of PostgreSQL's insert work, measured in bench/registers_import.py).
+    # Bookkeeping links without a database constraint or index: the ORM still sets them to
+    # null when a batch or a user is deleted, and bulk imports skip two foreign-key checks
+    # and two index updates per row (PostgreSQL's insert work, bench/registers_import.py).
     import_batch = models.ForeignKey(
         "registers.ImportBatch",
         null=True,
@@ -56,6 +56,7 @@ class Recorded(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -64,6 +65,7 @@ class Recorded(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -91,6 +93,7 @@ class CareEvent(GroupSnapshot, Recorded):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("commune of residence"),
+        db_index=False,  # the (residence_unit, date) index below serves it
     )
     village = models.CharField(_("village"), max_length=100, blank=True)
     service_unit = models.ForeignKey(
