@@ -26,9 +26,13 @@ def _start_ids_at(model, first: int) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {first})")
         else:
-            cursor.execute(
-                "INSERT OR REPLACE INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, first]
-            )
+            # sqlite_sequence has no key on name: update the row, or add it when the
+            # table never had one.
+            cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [first, table])
+            if cursor.rowcount == 0:
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, first]
+                )
 
 
 def test_links_carry_plain_ids(rw, client) -> None:
