@@ -7,6 +7,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from mch.registers import services
@@ -198,3 +200,29 @@ def test_unknown_list_and_anonymous(rw, client, as_user) -> None:
     response = client.get(f"{URL}tiem-chung/")
     assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
     assert as_user(rw.staff).get(f"{URL}khong-co/").status_code == 404
+
+
+def test_opening_and_printing_a_worklist_is_logged(rw, client) -> None:
+    mother = services.person_register(
+        user=rw.staff,
+        full_name="Lò Thị Xuân",
+        sex="F",
+        birth_date=dt.date(1996, 1, 1),
+        residence_unit=rw.commune,
+    )
+    today = timezone.localdate()
+    services.pregnancy_register(
+        user=rw.staff,
+        person=mother,
+        date=today - dt.timedelta(days=60),
+        lmp=today - dt.timedelta(days=100),
+    )
+    client.force_login(rw.staff)
+    for url in (
+        reverse("worklist", args=["kham-thai"]),
+        reverse("worklist-print", args=["kham-thai"]),
+    ):
+        assert client.get(url).status_code == 200
+    views = AuditEntry.objects.filter(action="view", changes__worklist="kham-thai")
+    assert views.count() == 2
+    assert all(entry.changes["people"] == [mother.pk] for entry in views)

@@ -174,6 +174,7 @@ def worklist_page(request: HttpRequest, slug: str) -> HttpResponse:
         return worklist_overview(request)
     rows = _rows(request, worklist, query)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    _log_view(request, worklist, query, [row.person_id for row in page.object_list])
     context = _base_context(query) | {
         "worklist": worklist,
         "rows": page.object_list,
@@ -191,8 +192,31 @@ def worklist_print(request: HttpRequest, slug: str) -> HttpResponse:
     if query.unit is None:
         raise Http404("Chọn xã trước khi in.")
     rows = _rows(request, worklist, query)
+    _log_view(request, worklist, query, [row.person_id for row in rows], printed=True)
     context = _base_context(query) | {"worklist": worklist, "rows": rows, "first_number": 1}
     return render(request, "web/worklists/print.html", context)
+
+
+def _log_view(
+    request: HttpRequest,
+    worklist: lists.Worklist,
+    query: Query,
+    person_ids: list[int],
+    *,
+    printed: bool = False,
+) -> None:
+    """A worklist names people: who saw (or printed) which ones is logged, one entry per
+    page (Law 91/2025/QH15)."""
+    if query.unit is None:
+        return
+    audit_log(
+        user=request.user,
+        action=AuditAction.VIEW,
+        note=("In danh sách" if printed else "Xem danh sách")
+        + f" việc cần làm {worklist.slug}, {query.unit.name}"
+        + (f", {query.village}" if query.village else ""),
+        changes={"worklist": worklist.slug, "unit": query.unit.pk, "people": person_ids},
+    )
 
 
 def _headers() -> list[str]:
