@@ -21,12 +21,7 @@ from ..models import (
     Source,
 )
 from .audit import snapshot
-from .common import check, event_save, require_person, today_or
-
-
-def _set(instance: Any, values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        setattr(instance, name, value)
+from .common import check, event_prepare, event_save, require_person, today_or
 
 
 def _child_checks(person: Person, date: dt.date, today: dt.date | None, label: str) -> list[Any]:
@@ -52,10 +47,9 @@ def checkup_record(
 ) -> CheckUp:
     require_person(user, person)
     flags = check(_child_checks(person, date, today, "Ngày khám"))
-    is_new = checkup is None
-    before = {} if is_new else snapshot(checkup)  # type: ignore[arg-type]
-    checkup = checkup or CheckUp(person=person)
-    _set(checkup, {"date": date, **fields})
+    checkup, is_new, before = event_prepare(
+        checkup, lambda: CheckUp(person=person), {"date": date, **fields}
+    )
     return event_save(
         checkup, user=user, person=person, flags=flags, is_new=is_new, before=before, source=source
     )
@@ -138,11 +132,9 @@ def measurement_record(
             rules.Problem("required", "birth_date", params={"label": "ngày sinh của trẻ"})
         )
     check(problems)
-    is_new = measurement is None
-    before = {} if is_new else snapshot(measurement)  # type: ignore[arg-type]
-    measurement = measurement or GrowthMeasurement(person=person)
-    _set(
+    measurement, is_new, before = event_prepare(
         measurement,
+        lambda: GrowthMeasurement(person=person),
         {
             "date": date,
             "weight_kg": weight_kg,
@@ -217,10 +209,11 @@ def dose_record(
             person, antigen, dose, date, is_epi, immunisation.pk if immunisation else None
         )
     flags = check(problems)
-    is_new = immunisation is None
-    before = {} if is_new else snapshot(immunisation)  # type: ignore[arg-type]
-    immunisation = immunisation or Immunisation(person=person)
-    _set(immunisation, {"antigen": antigen, "dose": dose, "date": date, "is_epi": is_epi, **fields})
+    immunisation, is_new, before = event_prepare(
+        immunisation,
+        lambda: Immunisation(person=person),
+        {"antigen": antigen, "dose": dose, "date": date, "is_epi": is_epi, **fields},
+    )
     return event_save(
         immunisation,
         user=user,
@@ -248,10 +241,9 @@ def illness_record(
     problems = _child_checks(person, date, today, "Ngày mắc")
     problems += rules.illness_check(kind=kind, injury_type=fields.get("injury_type", ""))
     flags = check(problems)
-    is_new = illness is None
-    before = {} if is_new else snapshot(illness)  # type: ignore[arg-type]
-    illness = illness or Illness(person=person)
-    _set(illness, {"date": date, "kind": kind, **fields})
+    illness, is_new, before = event_prepare(
+        illness, lambda: Illness(person=person), {"date": date, "kind": kind, **fields}
+    )
     return event_save(
         illness, user=user, person=person, flags=flags, is_new=is_new, before=before, source=source
     )

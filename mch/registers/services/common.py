@@ -4,7 +4,7 @@ snapshot the person's groups, save, and audit — in one transaction."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -47,6 +47,18 @@ def check(problems: Iterable[rules.Problem]) -> list[str]:
     if rules.errors(problems):
         raise rules.RecordInvalid(problems)
     return rules.warning_codes(problems)
+
+
+def event_prepare(
+    existing: E | None, new: Callable[[], E], values: dict[str, Any]
+) -> tuple[E, bool, dict[str, Any]]:
+    """The record to save, ``existing`` when correcting one or ``new()``, with ``values``
+    set; whether it is new; and its stored values before (for the audit diff)."""
+    before = {} if existing is None else snapshot(existing)
+    event = new() if existing is None else existing
+    for name, value in values.items():
+        setattr(event, name, value)
+    return event, existing is None, before
 
 
 def event_save(

@@ -23,13 +23,8 @@ from ..models import (
     Source,
 )
 from .audit import snapshot
-from .common import check, event_save, require_person, today_or
+from .common import check, event_prepare, event_save, require_person, today_or
 from .people import person_register
-
-
-def _set(instance: Any, values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        setattr(instance, name, value)
 
 
 @transaction.atomic
@@ -65,10 +60,11 @@ def pregnancy_register(
         )
     flags = check(problems)
     lmp, edd = rules.pregnancy_dates(lmp, edd)
-    is_new = pregnancy is None
-    before = {} if is_new else snapshot(pregnancy)  # type: ignore[arg-type]
-    pregnancy = pregnancy or Pregnancy(person=person)
-    _set(pregnancy, {"date": date, "lmp": lmp, "edd": edd, **fields})
+    pregnancy, is_new, before = event_prepare(
+        pregnancy,
+        lambda: Pregnancy(person=person),
+        {"date": date, "lmp": lmp, "edd": edd, **fields},
+    )
     pregnancy = event_save(
         pregnancy,
         user=user,
@@ -143,10 +139,9 @@ def antenatal_visit_record(
             today=today_or(today),
         )
     )
-    is_new = visit is None
-    before = {} if is_new else snapshot(visit)  # type: ignore[arg-type]
-    visit = visit or AntenatalVisit(person=person, pregnancy=pregnancy)
-    _set(visit, {"date": date, **fields})
+    visit, is_new, before = event_prepare(
+        visit, lambda: AntenatalVisit(person=person, pregnancy=pregnancy), {"date": date, **fields}
+    )
     derive.visit_fill(visit, pregnancy)
     visit = event_save(
         visit, user=user, person=person, flags=flags, is_new=is_new, before=before, source=source
@@ -303,11 +298,9 @@ def postnatal_contact_record(
     flags = check(
         rules.postnatal_check(day=date, delivered_on=delivery.date, today=today_or(today))
     )
-    is_new = contact is None
-    before = {} if is_new else snapshot(contact)  # type: ignore[arg-type]
-    contact = contact or PostnatalContact(person=person, delivery=delivery)
-    _set(
+    contact, is_new, before = event_prepare(
         contact,
+        lambda: PostnatalContact(person=person, delivery=delivery),
         {
             "date": date,
             "place": place,
