@@ -111,19 +111,24 @@ def pregnancy_summary_refresh(pregnancy: Pregnancy) -> None:
     pregnancy.save(update_fields=[*summary, "updated_at"])
 
 
+def death_age(birth: dt.date | None, day: dt.date) -> dict[str, object]:
+    """Age at death in completed days and its group by calendar birthdays (no birth date:
+    the group of an adult, "older")."""
+    if birth is None:
+        return {"age_days": None, "age_group": "older"}
+    return {"age_days": rules.age_days(birth, day), "age_group": rules.age_group(birth, day)}
+
+
 def death_fill(
     *,
-    age_days: int | None,
+    birth: dt.date | None,
+    day: dt.date,
     sex: str,
-    age_years: int | None,
     pregnancy_relation: str,
     cause_group: str,
 ) -> dict[str, object]:
+    age_years = rules.age_years(birth, day) if birth is not None else None
     possible = rules.possible_maternal_death(
         sex=sex, age=age_years, pregnancy_relation=pregnancy_relation, cause_group=cause_group
     )
-    return {
-        "age_days": age_days,
-        "age_group": rules.age_group(age_days) if age_days is not None else "older",
-        "possible_maternal": possible,
-    }
+    return {**death_age(birth, day), "possible_maternal": possible}

@@ -237,13 +237,18 @@ def age_years(birth: dt.date, day: dt.date) -> int:
     return years
 
 
-def age_group(days: int) -> str:
-    """Neonatal 0–27 completed days, post-neonatal to 364 days, child to age 5."""
-    if days < 28:
+def age_group(birth: dt.date, day: dt.date) -> str:
+    """The age group of a death (or any event) on ``day``: neonatal 0–27 completed days;
+    infant ("postneonatal") from day 28 to the day before the first birthday; child from
+    the first to the day before the fifth birthday; older from the fifth birthday.
+    Birthdays are calendar birthdays (29 February counts from 1 March in common years),
+    so a child who dies at 365 days before a leap-year birthday is still an infant."""
+    if (day - birth).days < 28:
         return "neonatal"
-    if days < 365:
+    years = age_years(birth, day)
+    if years < 1:
         return "postneonatal"
-    if days < 1826:
+    if years < 5:
         return "child"
     return "older"
 

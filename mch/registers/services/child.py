@@ -288,8 +288,6 @@ def death_record(
     ):
         pregnancy_relation = PregnancyRelation.PREGNANT
     flags = check(problems)
-    age_days = rules.age_days(person.birth_date, date) if person.birth_date else None
-    age_years = rules.age_years(person.birth_date, date) if person.birth_date else None
     death = Death(
         person=person,
         date=date,
@@ -299,9 +297,9 @@ def death_record(
         pregnancy_relation=pregnancy_relation,
         **fields,
         **derive.death_fill(
-            age_days=age_days,
+            birth=person.birth_date,
+            day=date,
             sex=person.sex,
-            age_years=age_years,
             pregnancy_relation=pregnancy_relation,
             cause_group=cause_group,
         ),

@@ -232,19 +232,29 @@ def test_death_before_birth_and_injury_without_type() -> None:
 
 
 @pytest.mark.parametrize(
-    ("days", "group"),
+    ("birth", "died", "group"),
     [
-        (0, "neonatal"),
-        (27, "neonatal"),
-        (28, "postneonatal"),
-        (364, "postneonatal"),
-        (365, "child"),
-        (1825, "child"),
-        (1826, "older"),
+        (D(2024, 1, 10), D(2024, 1, 10), "neonatal"),  # day 0
+        (D(2024, 1, 10), D(2024, 2, 6), "neonatal"),  # 27 completed days
+        (D(2024, 1, 10), D(2024, 2, 7), "postneonatal"),  # 28 days
+        (D(2023, 1, 10), D(2024, 1, 9), "postneonatal"),  # 364 days, the day before
+        (D(2023, 1, 10), D(2024, 1, 10), "child"),  # first birthday, 365 days
+        # 365 days but the first birthday (in a leap year) is the next day: still an infant
+        (D(2023, 3, 1), D(2024, 2, 29), "postneonatal"),
+        (D(2024, 3, 1), D(2025, 3, 1), "child"),  # 365 days, birthday reached
+        (D(2024, 2, 29), D(2025, 2, 28), "postneonatal"),  # birthday is 1 March
+        (D(2024, 2, 29), D(2025, 3, 1), "child"),
+        (D(2020, 6, 1), D(2025, 5, 31), "child"),  # the day before the fifth birthday
+        (D(2020, 6, 1), D(2025, 6, 1), "older"),  # the fifth birthday (1,826 days)
+        # 1,826 days after a birth on 1 March 2021 is 1 March 2026, the fifth birthday;
+        # after 1 March 2019 it is 29 February 2024, a day before it
+        (D(2019, 3, 1), D(2024, 2, 29), "child"),
+        (D(2020, 2, 29), D(2025, 2, 28), "child"),
+        (D(2020, 2, 29), D(2025, 3, 1), "older"),
     ],
 )
-def test_age_group_boundaries(days, group) -> None:
-    assert rules.age_group(days) == group
+def test_age_group_by_completed_days_and_calendar_birthdays(birth, died, group) -> None:
+    assert rules.age_group(birth, died) == group
 
 
 @pytest.mark.parametrize(

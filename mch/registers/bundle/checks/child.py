@@ -285,12 +285,11 @@ class ChildChecks(CheckerBase):
             if who.sex == "F" and not relation and self._has_open_pregnancy(person, open_stored):
                 relation = PregnancyRelation.PREGNANT
             kwargs["pregnancy_relation"] = relation
-            birth = who.birth_date
             kwargs.update(
                 derive.death_fill(
-                    age_days=rules.age_days(birth, base["date"]) if birth else None,
+                    birth=who.birth_date,
+                    day=base["date"],
                     sex=who.sex,
-                    age_years=rules.age_years(birth, base["date"]) if birth else None,
                     pregnancy_relation=relation,
                     cause_group=kwargs["cause_group"],
                 )
