@@ -1,0 +1,1 @@
+"""Documents in official Vietnamese layouts (no models, not an installed app)."""
