@@ -149,6 +149,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tai nạn thương tích cần ghi loại tai nạn.",
         "An injury needs its type.",
     ),
+    "birth_date_apart": (
+        "Ngày sinh của trẻ ({value}) cách ngày đẻ ({other}) {low} ngày: tối đa 2 ngày.",
+        "The baby's date of birth ({value}) is {low} days from the delivery ({other}): 2 at most.",
+    ),
+    "birth_date_two_days": (
+        "Ngày sinh của trẻ ({value}) cách ngày đẻ ({other}) 2 ngày: kiểm tra lại.",
+        "The baby's date of birth ({value}) is 2 days from the delivery ({other}): please check.",
+    ),
     "pnc_too_late": (
         "Lần thăm ngày thứ {value} sau sinh: quá 42 ngày.",
         "A visit on day {value} after birth is beyond 42 days.",
@@ -506,6 +514,22 @@ def birth_check(*, birth_weight_g: int | None, gestational_weeks: int | None) ->
                 {"value": birth_weight_g, "other": gestational_weeks},
             )
         )
+    return problems
+
+
+BIRTH_DAYS_APART = 2
+
+
+def birth_date_check(*, born_on: dt.date, delivered_on: dt.date, today: dt.date) -> list[Problem]:
+    """A baby's own date of birth: the delivery's, or a day either side (twins either side
+    of midnight); two days apart is kept with a warning, more is refused."""
+    problems = not_future(born_on, today, "date", "Ngày sinh của trẻ")
+    apart = abs((born_on - delivered_on).days)
+    params = {"value": born_on, "other": delivered_on, "low": apart}
+    if apart > BIRTH_DAYS_APART:
+        problems.append(Problem("birth_date_apart", "date", params=params))
+    elif apart == BIRTH_DAYS_APART:
+        problems.append(Problem("birth_date_two_days", "date", WARNING, params))
     return problems
 
 

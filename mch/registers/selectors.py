@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from mch.accounts.permissions import can_see_people
@@ -169,7 +169,11 @@ def handbook(*, user: Any, pk: int) -> Handbook:
         person.pregnancies.prefetch_related("visits").select_related("facility").order_by("date")
     )
     book.deliveries = list(
-        person.deliveries.prefetch_related("births").select_related("facility").order_by("date")
+        person.deliveries.prefetch_related(
+            Prefetch("births", queryset=Birth.objects.order_by("birth_order"))
+        )
+        .select_related("facility")
+        .order_by("date")
     )
     book.children = list(person.children.active().order_by("birth_date", "pk"))
     book.birth = Birth.objects.filter(person=person).select_related("delivery").first()

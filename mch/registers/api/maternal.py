@@ -215,6 +215,15 @@ class BabyInput(serializers.Serializer[Any]):
         max_length=200,
         help_text="The child's name, if given yet (default: “Con bà <mother>”).",
     )
+    date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The baby's own date of birth (default: the delivery's; twins either side "
+        "of midnight differ). At most 2 days from the delivery.",
+    )
+    time = serializers.TimeField(
+        required=False, allow_null=True, help_text="Time of birth (default: the delivery's)."
+    )
     birth_weight_g = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     gestational_weeks = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, help_text="Default: from the LMP."
@@ -264,6 +273,7 @@ class BirthOutput(EventOutput):
             "mother",
             "person",
             "outcome",
+            "time",
             "sex",
             "birth_order",
             "birth_weight_g",
@@ -309,7 +319,15 @@ class DeliveryOutput(EventOutput):
         ]
 
 
-_BABY_FIELDS = ("outcome", "sex", "full_name", "birth_weight_g", "gestational_weeks")
+_BABY_FIELDS = (
+    "outcome",
+    "sex",
+    "full_name",
+    "birth_weight_g",
+    "gestational_weeks",
+    "date",
+    "time",
+)
 
 
 def baby_input(values: dict[str, Any]) -> services.BirthInput:
@@ -335,7 +353,8 @@ class DeliveryViewSet(WritableRecordViewSet):
     service = staticmethod(services.delivery_record)  # type: ignore[assignment]
 
     def get_queryset(self) -> Any:
-        births = Birth.objects.select_related("residence_unit", "facility")
+        # Twins in birth order (each baby has its own date: the later one is not first).
+        births = Birth.objects.select_related("residence_unit", "facility").order_by("birth_order")
         return super().get_queryset().prefetch_related(Prefetch("births", queryset=births))
 
     def prepare(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -295,6 +295,13 @@ FILES: tuple[FileSpec, ...] = (
             Column("delivery_id", "ma_de", "ref:deliveries", True),
             Column("person_id", "ma_nguoi", "ref:persons", help_vi="Mã người của trẻ (đẻ sống)"),
             Column("outcome", "ket_qua", "choice", True, "birth_outcome"),
+            Column(
+                "date",
+                "ngay_sinh",
+                "date",
+                help_vi="Ngày sinh của trẻ; bỏ trống = ngày đẻ (song thai sinh hai bên nửa đêm)",
+            ),
+            Column("time", "gio_sinh", "time", help_vi="Giờ sinh; bỏ trống = giờ đẻ"),
             Column("sex", "gioi_tinh", "choice", choices="sex"),
             Column("birth_order", "thu_tu", "int"),
             Column("birth_weight_g", "can_nang_g", "int"),

@@ -165,6 +165,9 @@ class Birth(CareEvent):
     outcome = models.CharField(
         _("outcome"), max_length=12, choices=BirthOutcome.choices, default=BirthOutcome.LIVE
     )
+    # ``date`` is the baby's own date of birth: twins born either side of midnight have two
+    # dates under one delivery (live births count by it, deliveries by the delivery's date).
+    time = models.TimeField(_("time of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_order = models.PositiveSmallIntegerField(_("birth order"), default=1)
     birth_weight_g = models.PositiveIntegerField(_("birth weight (g)"), null=True, blank=True)
@@ -183,7 +186,8 @@ class Birth(CareEvent):
 
     class Meta(CareEvent.Meta):
         verbose_name = _("birth")
-        ordering = ["-date", "birth_order"]
+        # Latest deliveries first, twins in birth order (each baby has its own date).
+        ordering = ["-delivery_id", "birth_order"]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.date:%d/%m/%Y}"

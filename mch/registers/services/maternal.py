@@ -159,7 +159,14 @@ class BirthInput:
     full_name: str = ""
     birth_weight_g: int | None = None
     gestational_weeks: int | None = None
+    # The baby's own date and time of birth (twins either side of midnight); None: the
+    # delivery's.
+    date: dt.date | None = None
+    time: dt.time | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # EENC steps, vitamin K1…
+
+    def born_on(self, delivered_on: dt.date) -> dt.date:
+        return self.date or delivered_on
 
 
 @transaction.atomic
@@ -200,11 +207,13 @@ def delivery_record(
     if not babies:
         problems.append(rules.Problem("required", "babies", params={"label": "thông tin trẻ"}))
     for baby in babies:
+        born_on = baby.born_on(date)
         problems += rules.birth_check(
             birth_weight_g=baby.birth_weight_g,
             gestational_weeks=baby.gestational_weeks
-            or (rules.gestational_weeks(lmp, date) if lmp else None),
+            or (rules.gestational_weeks(lmp, born_on) if lmp else None),
         )
+        problems += rules.birth_date_check(born_on=born_on, delivered_on=date, today=today)
     flags = check(problems)
     settings = derive.settings_for(person.residence_unit)
     delivery = Delivery(
@@ -229,12 +238,13 @@ def delivery_record(
     )
     for order, baby in enumerate(babies, start=1):
         child = None
+        born_on = baby.born_on(date)
         if baby.outcome == BirthOutcome.LIVE:
             child = person_register(
                 user=user,
                 full_name=baby.full_name or f"Con bà {person.full_name}",
                 sex=baby.sex,
-                birth_date=date,
+                birth_date=born_on,
                 residence_unit=person.residence_unit,
                 village=person.village,
                 mother=person,
@@ -252,8 +262,9 @@ def delivery_record(
             birth_order=order,
             birth_weight_g=baby.birth_weight_g,
             gestational_weeks=baby.gestational_weeks
-            or (rules.gestational_weeks(lmp, date) if lmp else None),
-            date=date,
+            or (rules.gestational_weeks(lmp, born_on) if lmp else None),
+            date=born_on,
+            time=baby.time or delivery.time,
             residence_unit=delivery.residence_unit,
             village=delivery.village,
             service_unit=delivery.service_unit,
@@ -264,6 +275,7 @@ def delivery_record(
             rules.birth_check(
                 birth_weight_g=birth.birth_weight_g, gestational_weeks=birth.gestational_weeks
             )
+            + rules.birth_date_check(born_on=born_on, delivered_on=date, today=today)
         )
         event_save(birth, user=user, person=person, flags=birth_flags, is_new=True, source=source)
     if pregnancy is not None:

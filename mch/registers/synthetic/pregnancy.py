@@ -632,7 +632,10 @@ def _children(
     live = b["live"]
     male = b["male"]
     at_facility = facility[d] != ""
-    children = children_write(ctx, woman[d[live]], day[d[live]], male[live])
+    # Each baby's own date: one later twin in eight is born after midnight, the next day.
+    after_midnight = (b["order"] > 1) & (rng.random(k) < 0.125) & (day[d] < ctx.as_of)
+    born = day[d] + after_midnight
+    children = children_write(ctx, woman[d[live]], born[live], male[live])
     person = np.full(k, "", dtype=object)
     person[live] = children
     gb = g[d]
@@ -661,6 +664,8 @@ def _children(
             "delivery_id": delivery_ids[d],
             "person_id": person,
             "outcome": np.where(live, "live", "stillbirth").astype(object),
+            "date": text.dates(born),
+            "time": np.where(after_midnight, TIMES[rng.integers(0, 60, k)], "").astype(object),
             "sex": np.where(male, "M", "F").astype(object),
             "birth_order": text.ints(b["order"]),
             "birth_weight_g": np.where(weighed, weight_text, "").astype(object),
@@ -685,7 +690,7 @@ def _children(
         person=children,
         mother=woman[d[live]],
         delivery=d[live],
-        birth=day[d[live]],
+        birth=born[live],
         male=male[live],
         hist=hist[d[live]],
         commune=commune[d[live]],

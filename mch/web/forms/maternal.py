@@ -219,6 +219,12 @@ class BabyForm(forms.Form):
         max_length=200,
         help_text=_("Empty: recorded as the mother's child until the name is known."),
     )
+    birth_date = DayField(
+        label=_("Baby's date of birth"),
+        required=False,
+        help_text=_("Empty: the date of delivery (twins either side of midnight differ)."),
+    )
+    birth_time = TimeField(label=_("Time of birth"), required=False)
     birth_weight_g = WholeNumberField(label=_("Birth weight (g)"), required=False)
     gestational_weeks = WholeNumberField(
         label=_("Gestational age at birth (weeks)"),
@@ -267,6 +273,8 @@ class BabyForm(forms.Form):
             full_name=data["full_name"].strip() if data["outcome"] == BirthOutcome.LIVE else "",
             birth_weight_g=data["birth_weight_g"],
             gestational_weeks=data["gestational_weeks"],
+            date=data["birth_date"],
+            time=data["birth_time"],
             extra={name: data[name] for name in EENC},
         )
 

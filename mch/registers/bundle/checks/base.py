@@ -112,6 +112,7 @@ DELIVERY_FACTS = (
     "person_id",
     "pregnancy_id",
     "date",
+    "time",
     "residence_unit_id",
     "village",
     "service_unit_id",

@@ -458,13 +458,18 @@ class MaternalChecks(CheckerBase):
                 if isinstance(delivery, Row)
                 else self._stored_lmp(given)
             )
+            born_on = kwargs["date"] or given.date
+            kwargs["time"] = kwargs["time"] or given.time
             if kwargs["gestational_weeks"] is None and lmp is not None:
-                kwargs["gestational_weeks"] = rules.gestational_weeks(lmp, given.date)
+                kwargs["gestational_weeks"] = rules.gestational_weeks(lmp, born_on)
             if row.values.get("birth_order") is None:
                 kwargs["birth_order"] = 1
             problems = rules.birth_check(
                 birth_weight_g=kwargs["birth_weight_g"],
                 gestational_weeks=kwargs["gestational_weeks"],
+            )
+            problems += rules.birth_date_check(
+                born_on=born_on, delivered_on=given.date, today=self.today
             )
             if child is not None:
                 other = taken.get(child.pk) if child.pk is not None else None
@@ -485,7 +490,7 @@ class MaternalChecks(CheckerBase):
                 {
                     **kwargs,
                     "external_id": row.id,
-                    "date": given.date,
+                    "date": born_on,
                     "residence_unit_id": given.residence_unit_id,
                     "village": given.village,
                     "service_unit_id": given.service_unit_id,
