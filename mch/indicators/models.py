@@ -66,6 +66,8 @@ class IndicatorVersion(models.Model):
     data_source = models.CharField(_("data source"), max_length=16, choices=DataSource.choices)
     disaggregations = models.JSONField(_("allowed disaggregations"), default=list)
     notes = models.TextField(blank=True)
+    # Executable definition (mch/indicators/engine/definitions.py); {} = not computed.
+    compute = models.JSONField(_("executable definition"), default=dict, blank=True)
     change_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -113,3 +115,73 @@ class PopulationGroup(models.Model):
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+
+
+class GroupProfile(models.Model):
+    """One combination of group attributes (ethnicity, area classification, sex, mother's
+    age group…) that facts carry; cells are stored per profile (adapter/profiles.py)."""
+
+    key = models.CharField(max_length=255, unique=True)
+    attrs = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Attribution(models.IntegerChoices):
+    RESIDENCE = 1, _("Commune of residence")
+    SERVICE = 2, _("Unit of service")
+
+
+class IndicatorCell(models.Model):
+    """Σ numerator and Σ denominator of one indicator version for one unit, one period cell
+    (a month; for "latest per person" indicators also quarters, 6 and 9 months, years) and
+    one group profile. Kept current by ``adapter.aggregates.cells_refresh``; keyed so it can
+    be partitioned by year and distributed by province (docs/indicator-aggregates.md)."""
+
+    version = models.ForeignKey(IndicatorVersion, on_delete=models.CASCADE, related_name="+")
+    attribution = models.PositiveSmallIntegerField(choices=Attribution.choices)
+    unit_id = models.BigIntegerField()  # OrgUnit id, no constraint: cells outlive unit edits
+    period_kind = models.CharField(max_length=8)
+    period_start = models.DateField()
+    profile_id = models.IntegerField()
+    numerator = models.FloatField(default=0)
+    denominator = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "version",
+                    "attribution",
+                    "period_kind",
+                    "period_start",
+                    "unit_id",
+                    "profile_id",
+                ],
+                name="indicator_cell_key",
+            )
+        ]
+        indexes = [models.Index(fields=["unit_id", "period_start"], name="indicator_cell_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}/{self.unit_id}/{self.period_kind} {self.period_start}"
+
+
+class AggregateState(models.Model):
+    """Whether the stored cells of a version are complete (``ready``) or being built."""
+
+    class Status(models.TextChoices):
+        BUILDING = "building", _("Being rebuilt")
+        READY = "ready", _("Ready")
+
+    version = models.OneToOneField(
+        IndicatorVersion, on_delete=models.CASCADE, related_name="aggregate_state"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.BUILDING)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    built_at = models.DateTimeField(null=True, blank=True)
+    cells = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.version_id}: {self.status}"

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from mch.indicators.engine.definitions import ComputeSpec, parse_compute
+
 FORMAT = "mch-catalogue/1"
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
 
@@ -61,6 +63,7 @@ VERSION_FIELDS = (
     "data_source",
     "disaggregations",
     "notes",
+    "compute",
 )
 INDICATOR_KEYS = frozenset({"code", "domain", *VERSION_FIELDS})
 GROUP_KEYS = frozenset({"code", "name_vi", "name_en", "definition", "order"})
@@ -92,7 +95,17 @@ class IndicatorSpec:
     denominator: str = ""
     disaggregations: tuple[str, ...] = ()
     notes: str = ""
+    # The executable definition (engine/definitions.py), as written; {} when the indicator
+    # is not computed from the registers.
+    compute: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # file name the spec came from, for messages
+
+    @property
+    def computation(self) -> ComputeSpec | None:
+        if not self.compute:
+            return None
+        spec, _ = parse_compute(self.compute, self.code)
+        return spec
 
     def version_fields(self) -> dict[str, Any]:
         """The fields stored on an ``IndicatorVersion``, as the model holds them."""
@@ -346,10 +359,20 @@ def _indicator(raw: Any, source: str, label: str, errors: list[str]) -> Indicato
     if len(set(disaggregations)) != len(disaggregations):
         errors.append(f"{label}: 'disaggregations' có giá trị lặp lại")
 
+    compute = raw.get("compute") or {}
+    if compute:
+        # A survey or aggregate indicator may also have a routine series from the
+        # registers (kept apart from the survey values); a policy checklist has none.
+        if data_source == "policy":
+            errors.append(f"{label}: chỉ số chính sách (data_source: policy) không có 'compute'")
+        _, problems = parse_compute(compute, label)
+        errors += problems
+
     if len(errors) > start:
         return None
     return IndicatorSpec(
         code=code,
+        compute=compute if isinstance(compute, dict) else {},
         domain=domain,
         multiplier=int(multiplier),  # type: ignore[arg-type]
         unit_symbol=str(unit_symbol),

@@ -163,6 +163,7 @@ def version_values(version: IndicatorVersion) -> dict[str, Any]:
     """The definition fields of a stored version, comparable with ``spec.version_fields()``."""
     values = {name: getattr(version, name) for name in registry.VERSION_FIELDS}
     values["disaggregations"] = list(values["disaggregations"] or [])
+    values["compute"] = values["compute"] or {}
     return values
 
 
@@ -187,6 +188,6 @@ def _version_create(
         indicator=indicator, version=number, change_reason=reason[:300], created_by=user, **values
     )
     # An empty list of disaggregations is valid, but JSONField counts [] as blank.
-    version.full_clean(exclude=["disaggregations"])
+    version.full_clean(exclude=["disaggregations", "compute"])
     version.save(force_insert=True)
     return version

@@ -1,0 +1,78 @@
+"""Which stored units make up a unit's value: its subtree, and across administrative
+changes the subtrees of the units it was formed from (a merged province's history is the
+sum of its predecessors; a split counts the recorded share of the old unit, or the whole
+old unit for the primary successor when the share is unknown — and says so)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from mch.orgunits.models import OrgUnit, UnitLineage
+
+_MAX_STEPS = 20
+
+
+@dataclass
+class Rollup:
+    weights: dict[int, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _subtree_ids(paths: list[str]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {path: [] for path in paths}
+    if not paths:
+        return found
+    from django.db.models import Q
+
+    query = Q()
+    for path in paths:
+        query |= Q(path__startswith=path)
+    for pk, path in OrgUnit.objects.filter(query).values_list("pk", "path"):
+        for prefix in paths:
+            if path.startswith(prefix):
+                found[prefix].append(pk)
+    return found
+
+
+def rollup(unit: OrgUnit) -> Rollup:
+    """Units (with weights) whose cells add up to ``unit``'s value."""
+    out = Rollup()
+    ids = _subtree_ids([unit.path])[unit.path]
+    for pk in ids:
+        out.weights[pk] = 1.0
+    frontier = set(ids)
+    for _ in range(_MAX_STEPS):
+        links = list(
+            UnitLineage.objects.filter(target_id__in=frontier).values_list(
+                "source_id", "source__path", "target_id", "share", "is_primary"
+            )
+        )
+        if not links:
+            break
+        following: set[int] = set()
+        new_paths: dict[str, float] = {}
+        for source, path, target, share, primary in links:
+            if source in out.weights:
+                continue
+            if share is None:
+                if not primary:
+                    continue
+                weight = 1.0
+                if UnitLineage.objects.filter(source_id=source).count() > 1:
+                    note = "tỷ lệ chia tách chưa biết: tính cả đơn vị cũ"
+                    if note not in out.notes:
+                        out.notes.append(note)
+            else:
+                weight = float(Decimal(share))
+            weight *= out.weights.get(target, 1.0)
+            new_paths[path] = max(new_paths.get(path, 0.0), weight)
+        for path, ids_ in _subtree_ids(list(new_paths)).items():
+            for pk in ids_:
+                if pk not in out.weights:
+                    out.weights[pk] = new_paths[path]
+                    following.add(pk)
+        frontier = following
+        if not frontier:
+            break
+    return out

@@ -1,0 +1,283 @@
+"""Indicator values for consumers (targets, scorecards, reports, MPDSR): the interface of
+COORDINATION.md. Values come from the stored cells when they are complete for the
+definition version and the period is one the cells hold; otherwise they are computed
+from the records through the same engine (same result, slower)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from mch.accounts.scope import Scope
+from mch.indicators.engine import compute
+from mch.indicators.engine.definitions import ComputeSpec, parse_compute
+from mch.indicators.engine.periods import STORED_KINDS, Period
+from mch.orgunits.models import OrgUnit
+
+from .adapter import facts
+from .adapter.profiles import ProfileMap
+from .adapter.units import Rollup, rollup
+from .groups import group_filters, profiles_in
+from .models import AggregateState, Attribution, GroupProfile, IndicatorCell, IndicatorVersion
+
+__all__ = ["IndicatorValue", "Period", "indicator_values"]
+
+ATTRIBUTIONS = {"residence": Attribution.RESIDENCE, "service": Attribution.SERVICE}
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    indicator: str
+    version: int
+    unit_id: int
+    period: Period
+    group: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    ci_method: str
+    small_numbers: bool
+    multiplier: int
+    unit_symbol: str
+    direction: str
+    attribution: str
+    as_of: dt.datetime
+    note: str = ""
+
+
+def latest_versions(codes: Sequence[str]) -> dict[str, IndicatorVersion]:
+    found: dict[str, IndicatorVersion] = {}
+    for version in (
+        IndicatorVersion.objects.filter(indicator__code__in=codes)
+        .select_related("indicator")
+        .order_by("indicator_id", "version")
+    ):
+        found[version.indicator.code] = version
+    return found
+
+
+def spec_of(version: IndicatorVersion) -> ComputeSpec | None:
+    if not version.compute:
+        return None
+    spec, _ = parse_compute(version.compute, version.indicator.code)
+    return spec
+
+
+def stored_selection(spec: ComputeSpec, period: Period) -> dict[str, Any] | None:
+    """The stored cells that make up ``period``, or None when they cannot."""
+    if spec.latest:
+        if period.kind in STORED_KINDS and period == _canonical(period):
+            return {"period_kind": period.kind, "period_start": period.start}
+        return None
+    if not period.month_aligned:
+        return None
+    return {
+        "period_kind": "month",
+        "period_start__gte": period.start,
+        "period_start__lte": period.end,
+    }
+
+
+def _canonical(period: Period) -> Period | None:
+    year = period.start.year
+    return {
+        "month": lambda: Period.month(year, period.start.month),
+        "quarter": lambda: Period.quarter(year, (period.start.month + 2) // 3),
+        "half": lambda: Period.first_months(year, 6),
+        "9m": lambda: Period.first_months(year, 9),
+        "year": lambda: Period.year(year),
+    }[period.kind]()
+
+
+def _resolve_units(units: Sequence[OrgUnit] | Sequence[int]) -> list[OrgUnit]:
+    ids = [u if isinstance(u, int) else u.pk for u in units]
+    by_id = OrgUnit.objects.in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _targets(
+    units: list[OrgUnit], scope: Scope, by: str | None, period: Period
+) -> list[tuple[OrgUnit, OrgUnit]]:
+    """(requested unit, unit a value is for): the unit itself or each of its communes."""
+    out: list[tuple[OrgUnit, OrgUnit]] = []
+    for unit in units:
+        if not scope.contains(unit):
+            continue
+        if by is None:
+            out.append((unit, unit))
+        elif by == "commune":
+            communes = (
+                OrgUnit.objects.in_subtree(unit)
+                .at_level("commune")
+                .valid_on(period.end)
+                .order_by("code")
+            )
+            out += [(unit, commune) for commune in communes if scope.contains(commune)]
+        else:
+            raise ValueError(f"'by' phải là None hoặc 'commune' (đang là {by!r})")
+    return out
+
+
+def indicator_values(
+    *,
+    user: Any,
+    indicators: list[str],
+    units: Sequence[OrgUnit] | Sequence[int],
+    period: Period,
+    groups: Sequence[str] = ("all",),
+    attribution: str = "residence",
+    by: str | None = None,
+    as_of: dt.datetime | None = None,
+) -> list[IndicatorValue]:
+    """One value per indicator × unit (or commune inside it, ``by="commune"``) × group, for
+    the units the user may see (others are left out)."""
+    if attribution not in ATTRIBUTIONS:
+        raise ValueError(f"attribution phải là residence hoặc service (đang là {attribution!r})")
+    as_of = as_of or timezone.now()
+    scope = Scope.for_user(user)
+    targets = _targets(_resolve_units(units), scope, by, period)
+    rollups = {target.pk: rollup(target) for _, target in targets}
+    filters = {group: group_filters(group) for group in groups}
+    versions = latest_versions(indicators)
+    states = dict(
+        AggregateState.objects.filter(version__in=versions.values()).values_list(
+            "version_id", "status"
+        )
+    )
+    out: list[IndicatorValue] = []
+    for code in indicators:
+        version = versions.get(code)
+        if version is None:
+            raise ValueError(f"Không có chỉ số '{code}' trong danh mục")
+        spec = spec_of(version)
+        note = ""
+        if spec is None:
+            sums: dict[tuple[int, str], tuple[float, float] | None] = {
+                (t.pk, g): None for _, t in targets for g in groups
+            }
+            note = "chỉ số không tính từ sổ"
+        else:
+            selection = stored_selection(spec, period)
+            ready = states.get(version.pk) == AggregateState.Status.READY
+            if selection is not None and ready:
+                sums = _stored_sums(version, attribution, selection, rollups, filters)
+            else:
+                sums = _computed_sums(spec, attribution, period, rollups, filters, as_of)
+                if states.get(version.pk) == AggregateState.Status.BUILDING:
+                    note = "đang tính lại"
+        for _, target in targets:
+            target_note = "; ".join(filter(None, [note, *rollups[target.pk].notes]))
+            for group in groups:
+                pair = sums.get((target.pk, group))
+                num, den = pair if pair is not None else (None, None)
+                if pair is not None and not den and not num:
+                    num = den = None
+                res = compute.result(
+                    num, den, multiplier=version.multiplier, ci=spec.ci if spec else "none"
+                )
+                out.append(
+                    IndicatorValue(
+                        indicator=code,
+                        version=version.version,
+                        unit_id=target.pk,
+                        period=period,
+                        group=group,
+                        numerator=res.numerator,
+                        denominator=res.denominator,
+                        value=res.value,
+                        ci_low=res.ci_low,
+                        ci_high=res.ci_high,
+                        ci_method=res.ci_method,
+                        small_numbers=res.small_numbers,
+                        multiplier=version.multiplier,
+                        unit_symbol=version.unit_symbol,
+                        direction=version.direction,
+                        attribution=attribution,
+                        as_of=as_of,
+                        note=target_note,
+                    )
+                )
+    return out
+
+
+def _add(
+    sums: dict[tuple[int, str], list[float]],
+    rollups: dict[int, Rollup],
+    group: str,
+    by_unit: dict[int, list[float]],
+) -> None:
+    for target, roll in rollups.items():
+        total = sums.setdefault((target, group), [0.0, 0.0])
+        for unit, weight in roll.weights.items():
+            pair = by_unit.get(unit)
+            if pair is not None:
+                total[0] += pair[0] * weight
+                total[1] += pair[1] * weight
+
+
+def _stored_sums(
+    version: IndicatorVersion,
+    attribution: str,
+    selection: dict[str, Any],
+    rollups: dict[int, Rollup],
+    filters: dict[str, list[Any]],
+) -> dict[tuple[int, str], Any]:
+    profiles = list(GroupProfile.objects.values_list("pk", "attrs"))
+    all_units = {unit for roll in rollups.values() for unit in roll.weights}
+    sums: dict[tuple[int, str], list[float]] = {}
+    for group, group_filter in filters.items():
+        cells = IndicatorCell.objects.filter(
+            version=version, attribution=ATTRIBUTIONS[attribution], **selection
+        )
+        if group_filter != [{}]:
+            cells = cells.filter(profile_id__in=profiles_in(group_filter, profiles))
+        if len(all_units) <= 2000:
+            cells = cells.filter(unit_id__in=all_units)
+        by_unit = {
+            unit: [num or 0.0, den or 0.0]
+            for unit, num, den in cells.values("unit_id")
+            .annotate(n=Sum("numerator"), d=Sum("denominator"))
+            .values_list("unit_id", "n", "d")
+            .order_by()
+        }
+        _add(sums, rollups, group, by_unit)
+    return sums  # type: ignore[return-value]
+
+
+def _computed_sums(
+    spec: ComputeSpec,
+    attribution: str,
+    period: Period,
+    rollups: dict[int, Rollup],
+    filters: dict[str, list[Any]],
+    as_of: dt.datetime,
+) -> dict[tuple[int, str], Any]:
+    all_units = {unit for roll in rollups.values() for unit in roll.weights}
+    profiles = ProfileMap(persist=False)
+    counts = [spec.numerator] + ([spec.denominator] if spec.denominator else [])
+    batches = facts.load(counts, profiles, period.start, period.end, all_units)
+    cells = compute.cells(
+        spec,
+        batches,
+        attribution=attribution,
+        as_of=timezone.localtime(as_of).date() if timezone.is_aware(as_of) else as_of.date(),
+        periods=[period],
+    )
+    sums: dict[tuple[int, str], list[float]] = {}
+    for group, group_filter in filters.items():
+        accepted = profiles_in(group_filter, profiles.items())
+        by_unit: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for cell in cells:
+            if cell.profile in accepted:
+                by_unit[cell.unit][0] += cell.numerator
+                by_unit[cell.unit][1] += cell.denominator
+        _add(sums, rollups, group, by_unit)
+    return sums  # type: ignore[return-value]
