@@ -126,9 +126,26 @@ def death_fill(
     sex: str,
     pregnancy_relation: str,
     cause_group: str,
+    pregnancy_related: bool | None = None,
+    maternal_cause: str = "",
 ) -> dict[str, object]:
+    """Age at death and its group; for a woman, the maternal cause group (from the cause
+    when not given), the maternal group (maternal, late maternal, incidental) and whether
+    to notify it as a possible maternal death."""
     age_years = rules.age_years(birth, day) if birth is not None else None
-    possible = rules.possible_maternal_death(
-        sex=sex, age=age_years, pregnancy_relation=pregnancy_relation, cause_group=cause_group
+    if sex == "F":
+        maternal_cause = maternal_cause or rules.maternal_cause_default(
+            pregnancy_relation=pregnancy_relation, cause_group=cause_group
+        )
+    group = rules.maternal_group(
+        sex=sex,
+        pregnancy_relation=pregnancy_relation,
+        pregnancy_related=pregnancy_related,
+        maternal_cause=maternal_cause,
     )
-    return {**death_age(birth, day), "possible_maternal": possible}
+    return {
+        **death_age(birth, day),
+        "maternal_cause": maternal_cause,
+        "maternal_group": group,
+        "possible_maternal": rules.possible_maternal_death(sex=sex, age=age_years, group=group),
+    }

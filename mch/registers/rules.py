@@ -145,6 +145,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tử vong phụ nữ 15–49 tuổi: người này {value} tuổi.",
         "Death of a woman aged 15–49: this person is {value}.",
     ),
+    "maternal_cause_not_pregnant": (
+        "Nhóm nguyên nhân tử vong mẹ chỉ ghi khi người mất đang mang thai hoặc trong 1 năm "
+        "sau kết thúc thai kỳ.",
+        "A maternal cause group is recorded only for a death in pregnancy or within a year "
+        "after its end.",
+    ),
+    "maternal_cause_not_woman": (
+        "Thông tin thai sản chỉ ghi cho phụ nữ.",
+        "Pregnancy details are recorded for women only.",
+    ),
+    "perinatal_cause_neonatal": (
+        "Nguyên nhân chu sinh nhóm {value} dành cho {other}.",
+        "Perinatal cause group {value} is for {other}.",
+    ),
+    "death_of_stillbirth": (
+        "Trẻ này được ghi là thai chết lưu ({value}): thai chết lưu không ghi tử vong, đã được "
+        "tính trong sổ đẻ.",
+        "This baby was recorded as a stillbirth ({value}): a stillbirth has no death record, "
+        "it is counted in the delivery register.",
+    ),
+    "stillbirth_person": (
+        "Thai chết lưu không có mã người (chỉ trẻ đẻ sống mới đăng ký người).",
+        "A stillbirth has no person (only live-born children are registered as people).",
+    ),
+    "recorded_before_death": (
+        "Ngày ghi nhận ({value}) trước ngày tử vong ({other}).",
+        "The date recorded ({value}) is before the date of death ({other}).",
+    ),
     "injury_type_required": (
         "Tai nạn thương tích cần ghi loại tai nạn.",
         "An injury needs its type.",
@@ -602,15 +630,127 @@ def illness_check(*, kind: str, injury_type: str) -> list[Problem]:
     return []
 
 
-def possible_maternal_death(
-    *, sex: str, age: int | None, pregnancy_relation: str, cause_group: str
-) -> bool:
-    """A death to review as possibly maternal: a woman of 15–49 who died while pregnant or
-    within 42 days of the end of a pregnancy. Accidental causes are kept for review too:
-    the review board decides (domain.md §6)."""
-    if sex != "F" or pregnancy_relation not in ("pregnant", "within_42_days"):
-        return False
-    return age is None or 10 <= age <= 60
+DIRECT_CAUSES = {"haemorrhage", "hypertensive", "sepsis", "abortion", "other_direct"}
+MATERNAL_TIMING = ("pregnant", "within_42_days")
+LATE_TIMING = "late"
+
+
+def pregnancy_relation_on(
+    day: dt.date, *, pregnant: bool, ended_on: Iterable[dt.date | None]
+) -> str:
+    """The timing of a woman's death from her pregnancies: pregnant (an open one), within
+    42 days of the end of one, 43 days to 1 year ("late"), else "" (not known here)."""
+    if pregnant:
+        return "pregnant"
+    gaps = [(day - end).days for end in ended_on if end is not None and end <= day]
+    if not gaps:
+        return ""
+    gap = min(gaps)
+    if gap <= 42:
+        return "within_42_days"
+    if gap <= 365:
+        return LATE_TIMING
+    return ""
+
+
+def maternal_cause_default(*, pregnancy_relation: str, cause_group: str) -> str:
+    """The maternal cause group a death's cause implies, for deaths in or after pregnancy."""
+    if pregnancy_relation not in (*MATERNAL_TIMING, LATE_TIMING):
+        return ""
+    if cause_group in DIRECT_CAUSES:
+        return "direct"
+    if cause_group == "indirect":
+        return "indirect"
+    if cause_group == "injury":
+        return "incidental"
+    return "unknown"
+
+
+def maternal_group(
+    *, sex: str, pregnancy_relation: str, pregnancy_related: bool | None, maternal_cause: str
+) -> str:
+    """ "maternal": died while pregnant or within 42 days of the end of pregnancy, from a
+    cause not accidental or incidental (unknown counts until the review says otherwise);
+    "late_maternal": the same 43 days to 1 year after; "incidental": in those windows but
+    accidental/incidental or recorded as not related to the pregnancy; "" otherwise."""
+    if sex != "F" or pregnancy_relation not in (*MATERNAL_TIMING, LATE_TIMING):
+        return ""
+    if maternal_cause == "incidental" or pregnancy_related is False:
+        return "incidental"
+    return "maternal" if pregnancy_relation in MATERNAL_TIMING else "late_maternal"
+
+
+def possible_maternal_death(*, sex: str, age: int | None, group: str) -> bool:
+    """A death to notify and review as possibly maternal: a woman (of childbearing age when
+    the age is known) whose death falls in the "maternal" group. An accident while
+    pregnant, and late maternal deaths, are not notified as maternal deaths."""
+    return sex == "F" and group == "maternal" and (age is None or 10 <= age <= 60)
+
+
+def death_details_check(
+    *,
+    sex: str,
+    age_days: int | None,
+    pregnancy_relation: str,
+    maternal_cause: str,
+    perinatal_cause: str,
+    recorded_on: dt.date | None,
+    day: dt.date,
+    today: dt.date,
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if sex != "F" and (pregnancy_relation or maternal_cause):
+        problems.append(Problem("maternal_cause_not_woman", "pregnancy_relation"))
+    elif maternal_cause and pregnancy_relation not in (*MATERNAL_TIMING, LATE_TIMING):
+        problems.append(Problem("maternal_cause_not_pregnant", "maternal_cause"))
+    if perinatal_cause and (
+        not perinatal_cause.startswith("N") or age_days is None or age_days >= 28
+    ):
+        problems.append(
+            Problem(
+                "perinatal_cause_neonatal",
+                "perinatal_cause",
+                params={
+                    "value": perinatal_cause,
+                    "other": "thai chết lưu (tệp trẻ sinh)"
+                    if not perinatal_cause.startswith("N")
+                    else "tử vong sơ sinh 0–27 ngày tuổi",
+                },
+            )
+        )
+    if recorded_on is not None:
+        problems += not_future(recorded_on, today, "recorded_on", "Ngày ghi nhận")
+        if recorded_on < day:
+            problems.append(
+                Problem(
+                    "recorded_before_death",
+                    "recorded_on",
+                    params={"value": recorded_on, "other": day},
+                )
+            )
+    return problems
+
+
+def stillbirth_cause_check(
+    *, outcome: str, perinatal_cause: str, has_person: bool
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if outcome == "stillbirth" and has_person:
+        problems.append(Problem("stillbirth_person", "person"))
+    if perinatal_cause and (outcome != "stillbirth" or perinatal_cause.startswith("N")):
+        problems.append(
+            Problem(
+                "perinatal_cause_neonatal",
+                "perinatal_cause",
+                params={
+                    "value": perinatal_cause,
+                    "other": "tử vong sơ sinh (tệp tử vong)"
+                    if perinatal_cause.startswith("N")
+                    else "thai chết lưu",
+                },
+            )
+        )
+    return problems
 
 
 def death_check(

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from .. import services
 from ..models import CheckUp, Death, GrowthMeasurement, Illness, Immunisation
-from .base import CorrectableRecordViewSet, WritableRecordViewSet
+from .base import CorrectableRecordViewSet
 from .events import EVENT_FIELDS, EventInput, EventOutput
 from .fields import CodeChoiceField
 from .schema import document
@@ -232,7 +232,27 @@ class DeathInput(EventInput):
     pregnancy_relation = CodeChoiceField(
         "pregnancy_relation",
         required=False,
-        help_text="For women: default “pregnant” when she has an open pregnancy.",
+        help_text="For women, default from her pregnancies: “pregnant” (an open one), "
+        "“within_42_days”, “late” (43 days to 1 year after the end of one).",
+    )
+    pregnancy_related = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="Caused or aggravated by the pregnancy or its management (null: not known).",
+    )
+    maternal_cause = CodeChoiceField(
+        "maternal_cause",
+        required=False,
+        help_text="Direct, indirect or incidental; default from cause_group (injury: incidental).",
+    )
+    perinatal_cause = CodeChoiceField(
+        "perinatal_cause", required=False, help_text="ICD-PM N1–N11, deaths at 0–27 days."
+    )
+    perinatal_maternal_condition = CodeChoiceField("perinatal_maternal_condition", required=False)
+    recorded_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="When the death reached the register (default: today, or as stored).",
     )
     notified_on = serializers.DateField(required=False, allow_null=True)
 
@@ -244,6 +264,10 @@ class DeathOutput(EventOutput):
     cause_group = CodeChoiceField("cause_group", read_only=True)
     injury_type = CodeChoiceField("injury_type", read_only=True)
     pregnancy_relation = CodeChoiceField("pregnancy_relation", read_only=True)
+    maternal_cause = CodeChoiceField("maternal_cause", read_only=True)
+    maternal_group = CodeChoiceField("maternal_group", read_only=True)
+    perinatal_cause = CodeChoiceField("perinatal_cause", read_only=True)
+    perinatal_maternal_condition = CodeChoiceField("perinatal_maternal_condition", read_only=True)
     review_status = CodeChoiceField("review_status", read_only=True)
 
     class Meta:
@@ -258,7 +282,13 @@ class DeathOutput(EventOutput):
             "injury_type",
             "cause_text",
             "pregnancy_relation",
+            "pregnancy_related",
+            "maternal_cause",
+            "maternal_group",
             "possible_maternal",
+            "perinatal_cause",
+            "perinatal_maternal_condition",
+            "recorded_on",
             "review_status",
             "notified_on",
         ]
@@ -269,13 +299,17 @@ class DeathOutput(EventOutput):
     output=DeathOutput,
     input=DeathInput,
     service="death_record",
-    about="Age at death and its group are computed; a woman who died while pregnant or "
-    "within 42 days is marked as a possible maternal death to notify.",
+    correct="death_record",
+    about="Age at death (completed days) and its group (calendar birthdays) are computed; "
+    "a woman who died while pregnant or within 42 days, not from an accidental or incidental "
+    "cause, is marked as a possible maternal death to notify (maternal_group “maternal”); "
+    "43 days to 1 year after is “late_maternal”, kept apart. PATCH corrects a death.",
 )
-class DeathViewSet(WritableRecordViewSet):
+class DeathViewSet(CorrectableRecordViewSet):
     register = "deaths"
     output_serializer = DeathOutput
     input_serializer = DeathInput
+    instance_kwarg = "death"
     service = staticmethod(services.death_record)  # type: ignore[assignment]
 
 

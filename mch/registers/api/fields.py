@@ -14,13 +14,14 @@ from rest_framework import serializers
 
 from ..bundle.spec import CHOICES
 from ..ethnicities import NAMES
-from ..models import AgeGroup, Nutrition, ReviewStatus, Source
+from ..models import AgeGroup, MaternalGroup, Nutrition, ReviewStatus, Source
 from ..rules import MESSAGES
 
 # Choice sets of read-only columns, which the import bundle does not carry.
 _MODEL_CHOICES: dict[str, type[models.TextChoices]] = {
     "nutrition": Nutrition,
     "age_group": AgeGroup,
+    "maternal_group": MaternalGroup,
     "review_status": ReviewStatus,
     "source": Source,
 }

@@ -11,7 +11,16 @@ from .child import (
     Nutrition,
     Position,
 )
-from .deaths import AgeGroup, CauseGroup, Death, DeathPlace, PregnancyRelation, ReviewStatus
+from .deaths import (
+    AgeGroup,
+    CauseGroup,
+    Death,
+    DeathPlace,
+    MaternalCause,
+    MaternalGroup,
+    PregnancyRelation,
+    ReviewStatus,
+)
 from .maternal import (
     AntenatalVisit,
     Attendant,
@@ -30,6 +39,7 @@ from .maternal import (
     TestResult,
 )
 from .people import Education, Person, Poverty, Residence, Sex
+from .perinatal import PerinatalCause, PerinatalMaternalCondition
 from .records import AuditAction, AuditEntry, ImportBatch, RegisterSettings
 
 __all__ = [
@@ -58,7 +68,11 @@ __all__ = [
     "ImportBatch",
     "InjuryType",
     "MotherOutcome",
+    "MaternalCause",
+    "MaternalGroup",
     "Nutrition",
+    "PerinatalCause",
+    "PerinatalMaternalCondition",
     "Person",
     "Position",
     "PostnatalContact",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .base import CareEvent
 from .child import InjuryType
 from .people import Person
+from .perinatal import PerinatalCause, PerinatalMaternalCondition
 
 
 class AgeGroup(models.TextChoices):
@@ -22,6 +23,7 @@ class DeathPlace(models.TextChoices):
     HOME = "home", _("At home")
     ON_THE_WAY = "on_the_way", _("On the way")
     OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class CauseGroup(models.TextChoices):
@@ -48,8 +50,28 @@ class PregnancyRelation(models.TextChoices):
     NOT_APPLICABLE = "", _("—")
     PREGNANT = "pregnant", _("While pregnant")
     WITHIN_42_DAYS = "within_42_days", _("Within 42 days of the end of pregnancy")
-    NOT_PREGNANT = "not_pregnant", _("Not pregnant in the last 42 days")
+    LATE = "late", _("43 days to 1 year after the end of pregnancy")
+    NOT_PREGNANT = "not_pregnant", _("Not pregnant in the last year")
     UNKNOWN = "unknown", _("Unknown")
+
+
+class MaternalCause(models.TextChoices):
+    """The cause group of a death in or after pregnancy (WHO ICD-MM)."""
+
+    NONE = "", _("—")
+    DIRECT = "direct", _("Direct obstetric")
+    INDIRECT = "indirect", _("Indirect (disease aggravated by pregnancy)")
+    INCIDENTAL = "incidental", _("Accidental or incidental (not maternal)")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class MaternalGroup(models.TextChoices):
+    """Derived from the timing, the relation to pregnancy and the cause group."""
+
+    NONE = "", _("—")
+    MATERNAL = "maternal", _("Maternal death (pregnant or within 42 days)")
+    LATE = "late_maternal", _("Late maternal death (43 days to 1 year)")
+    INCIDENTAL = "incidental", _("Death in or after pregnancy, accidental or incidental")
 
 
 class ReviewStatus(models.TextChoices):
@@ -79,7 +101,38 @@ class Death(CareEvent):
         blank=True,
         default="",
     )
+    pregnancy_related = models.BooleanField(
+        _("caused or aggravated by the pregnancy"), null=True, blank=True
+    )
+    maternal_cause = models.CharField(
+        _("maternal cause group"),
+        max_length=12,
+        choices=MaternalCause.choices,
+        blank=True,
+        default="",
+    )
+    # Derived from pregnancy_relation, pregnancy_related, maternal_cause and cause_group.
+    maternal_group = models.CharField(
+        max_length=14, choices=MaternalGroup.choices, blank=True, default="", editable=False
+    )
     possible_maternal = models.BooleanField(default=False, editable=False)
+    perinatal_cause = models.CharField(
+        _("perinatal cause (ICD-PM)"),
+        max_length=3,
+        choices=PerinatalCause.choices,
+        blank=True,
+        default="",
+    )
+    perinatal_maternal_condition = models.CharField(
+        _("maternal condition (ICD-PM)"),
+        max_length=2,
+        choices=PerinatalMaternalCondition.choices,
+        blank=True,
+        default="",
+    )
+    # When the death was entered in the register (a death recorded a year late still
+    # counts in the period of ``date``; the gap says how late deaths arrive).
+    recorded_on = models.DateField(_("date recorded"), null=True, blank=True)
     review_status = models.CharField(
         max_length=14, choices=ReviewStatus.choices, blank=True, default=""
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import CareEvent
 from .people import Person, Sex
+from .perinatal import PerinatalCause, PerinatalMaternalCondition
 
 
 class PregnancyOutcome(models.TextChoices):
@@ -183,6 +184,21 @@ class Birth(CareEvent):
         _("hepatitis B birth dose within 24 h"), null=True, blank=True
     )
     kangaroo_care = models.BooleanField(_("kangaroo mother care"), null=True, blank=True)
+    # Stillbirths: the ICD-PM group (A antepartum, I intrapartum) and maternal condition.
+    perinatal_cause = models.CharField(
+        _("perinatal cause (ICD-PM)"),
+        max_length=3,
+        choices=PerinatalCause.choices,
+        blank=True,
+        default="",
+    )
+    perinatal_maternal_condition = models.CharField(
+        _("maternal condition (ICD-PM)"),
+        max_length=2,
+        choices=PerinatalMaternalCondition.choices,
+        blank=True,
+        default="",
+    )
 
     class Meta(CareEvent.Meta):
         verbose_name = _("birth")

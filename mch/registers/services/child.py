@@ -9,6 +9,8 @@ from django.db import transaction
 
 from .. import derive, rules
 from ..models import (
+    Birth,
+    BirthOutcome,
     CheckUp,
     Death,
     GrowthMeasurement,
@@ -16,7 +18,6 @@ from ..models import (
     Immunisation,
     Nutrition,
     Person,
-    PregnancyRelation,
     ReviewStatus,
     Source,
 )
@@ -259,54 +260,103 @@ def death_record(
     cause_group: str = "unknown",
     injury_type: str = "",
     pregnancy_relation: str = "",
+    pregnancy_related: bool | None = None,
+    maternal_cause: str = "",
+    perinatal_cause: str = "",
+    recorded_on: dt.date | None = None,
     today: dt.date | None = None,
+    death: Death | None = None,
     source: str = Source.FORM,
     **fields: Any,
 ) -> Death:
-    """Record a death: age at death and its group are derived; a woman who died while
-    pregnant or within 42 days is marked as a possible maternal death to notify."""
+    """Record a death (or correct one when ``death`` is given): age at death and its group
+    are derived; for a woman, the timing from her pregnancies when not given, the maternal
+    cause group and whether it is a possible maternal death to notify (an accident while
+    pregnant is not; a death 43 days to 1 year after is a late maternal death, kept apart).
+    ``recorded_on``: when the death was entered (default: today, or as stored)."""
     require_person(user, person)
+    today = today_or(today)
+    if death is not None and death.person_id != person.pk:
+        raise ValueError("Bản ghi tử vong này không phải của người này.")
     problems = rules.death_check(
         day=date,
         birth=person.birth_date,
-        today=today_or(today),
+        today=today,
         cause_group=cause_group,
         injury_type=injury_type,
     )
-    if hasattr(person, "death"):
+    other = Death.objects.filter(person=person).exclude(pk=death.pk if death else None).first()
+    if other is not None:
         problems.append(
             rules.Problem(
                 "after_death",
                 "date",
-                params={"label": "Tử vong", "value": date, "other": person.death.date},
+                params={"label": "Tử vong", "value": date, "other": other.date},
             )
         )
-    if (
-        person.sex == "F"
-        and not pregnancy_relation
-        and person.pregnancies.filter(outcome="").exists()
-    ):
-        pregnancy_relation = PregnancyRelation.PREGNANT
-    flags = check(problems)
-    death = Death(
-        person=person,
-        date=date,
-        place=place,
-        cause_group=cause_group,
-        injury_type=injury_type,
+    stillborn = Birth.objects.filter(person=person, outcome=BirthOutcome.STILLBIRTH).first()
+    if stillborn is not None:
+        problems.append(
+            rules.Problem("death_of_stillbirth", "person", params={"value": stillborn.date})
+        )
+    if person.sex == "F" and not pregnancy_relation:
+        pregnancy_relation = rules.pregnancy_relation_on(
+            date,
+            pregnant=person.pregnancies.filter(outcome="").exists(),
+            ended_on=person.pregnancies.exclude(outcome_date=None).values_list(
+                "outcome_date", flat=True
+            ),
+        )
+    derived = derive.death_fill(
+        birth=person.birth_date,
+        day=date,
+        sex=person.sex,
         pregnancy_relation=pregnancy_relation,
-        **fields,
-        **derive.death_fill(
-            birth=person.birth_date,
-            day=date,
-            sex=person.sex,
-            pregnancy_relation=pregnancy_relation,
-            cause_group=cause_group,
-        ),
+        pregnancy_related=pregnancy_related,
+        maternal_cause=maternal_cause,
+        cause_group=cause_group,
+    )
+    recorded_on = recorded_on or (death.recorded_on if death is not None else None) or today
+    problems += rules.death_details_check(
+        sex=person.sex,
+        age_days=derived["age_days"],  # type: ignore[arg-type]
+        pregnancy_relation=pregnancy_relation,
+        maternal_cause=maternal_cause,
+        perinatal_cause=perinatal_cause,
+        recorded_on=recorded_on,
+        day=date,
+        today=today,
+    )
+    flags = check(problems)
+    death, is_new, before = event_prepare(
+        death,
+        lambda: Death(person=person),
+        {
+            "date": date,
+            "place": place,
+            "cause_group": cause_group,
+            "injury_type": injury_type,
+            "pregnancy_relation": pregnancy_relation,
+            "pregnancy_related": pregnancy_related,
+            "perinatal_cause": perinatal_cause,
+            "recorded_on": recorded_on,
+            **fields,
+            **derived,
+        },
     )
     if death.possible_maternal and not death.review_status:
         death.review_status = ReviewStatus.TO_NOTIFY
-    death = event_save(death, user=user, person=person, flags=flags, is_new=True, source=source)
+    elif not death.possible_maternal and death.review_status == ReviewStatus.TO_NOTIFY:
+        death.review_status = ReviewStatus.NONE
+    death = event_save(
+        death,
+        user=user,
+        person=person,
+        flags=flags,
+        is_new=is_new,
+        before=before,
+        source=source,
+    )
     person.deceased_on = date
     person.save(update_fields=["deceased_on", "updated_at"])
     return death

@@ -214,6 +214,11 @@ def delivery_record(
             or (rules.gestational_weeks(lmp, born_on) if lmp else None),
         )
         problems += rules.birth_date_check(born_on=born_on, delivered_on=date, today=today)
+        problems += rules.stillbirth_cause_check(
+            outcome=baby.outcome,
+            perinatal_cause=baby.extra.get("perinatal_cause", ""),
+            has_person=False,
+        )
     flags = check(problems)
     settings = derive.settings_for(person.residence_unit)
     delivery = Delivery(

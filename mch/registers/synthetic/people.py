@@ -300,6 +300,15 @@ def deaths_write(
     if not keep.any():
         return
     order = np.flatnonzero(keep)[np.argsort(day[keep], kind="stable")]
+    # When the death reached the register: most within a month, one in twenty about a
+    # year late (never after the data's "as of" day).
+    rng = ctx.rng
+    lag = np.where(
+        rng.random(len(order)) < 0.05,
+        rng.integers(300, 420, len(order)),
+        rng.integers(0, 31, len(order)),
+    )
+    recorded = np.minimum(day[order] + lag, ctx.as_of)
     ctx.out.write(
         "deaths",
         {
@@ -314,5 +323,6 @@ def deaths_write(
             "injury_type": injury[order],
             "cause_text": cause_text[order],
             "pregnancy_relation": relation[order],
+            "recorded_on": ctx.text.dates(recorded),
         },
     )

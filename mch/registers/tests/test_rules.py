@@ -290,23 +290,50 @@ def test_skilled_attendance_follows_the_provincial_setting(
 
 
 @pytest.mark.parametrize(
-    ("sex", "age", "relation", "possible"),
+    ("sex", "age", "relation", "related", "cause", "group", "possible"),
     [
-        ("F", 30, "pregnant", True),
-        ("F", 30, "within_42_days", True),
-        ("F", 30, "not_pregnant", False),
-        ("F", 30, "", False),
-        ("M", 30, "pregnant", False),
-        ("F", None, "pregnant", True),
+        ("F", 30, "pregnant", None, "haemorrhage", "maternal", True),
+        ("F", 30, "within_42_days", None, "unknown", "maternal", True),
+        ("F", None, "pregnant", None, "indirect", "maternal", True),
+        # an accident while pregnant is not a possible maternal death
+        ("F", 30, "pregnant", None, "injury", "incidental", False),
+        ("F", 30, "pregnant", False, "other", "incidental", False),
+        # 43 days to 1 year: a late maternal death, kept apart and not notified
+        ("F", 30, "late", None, "haemorrhage", "late_maternal", False),
+        ("F", 30, "late", None, "injury", "incidental", False),
+        ("F", 30, "not_pregnant", None, "haemorrhage", "", False),
+        ("F", 30, "", None, "haemorrhage", "", False),
+        ("M", 30, "pregnant", None, "haemorrhage", "", False),
+        ("F", 70, "pregnant", None, "haemorrhage", "maternal", False),
     ],
 )
-def test_possible_maternal_death(sex, age, relation, possible) -> None:
-    assert (
-        rules.possible_maternal_death(
-            sex=sex, age=age, pregnancy_relation=relation, cause_group="haemorrhage"
-        )
-        is possible
+def test_maternal_group_and_possible_maternal_death(
+    sex, age, relation, related, cause, group, possible
+) -> None:
+    cause_group = rules.maternal_cause_default(pregnancy_relation=relation, cause_group=cause)
+    found = rules.maternal_group(
+        sex=sex, pregnancy_relation=relation, pregnancy_related=related, maternal_cause=cause_group
     )
+    assert found == group
+    assert rules.possible_maternal_death(sex=sex, age=age, group=found) is possible
+
+
+@pytest.mark.parametrize(
+    ("pregnant", "ended", "relation"),
+    [
+        (True, [], "pregnant"),
+        (False, [D(2025, 12, 31)], "within_42_days"),  # 42 days after
+        (False, [D(2025, 12, 30)], "late"),  # 43 days after
+        (False, [D(2025, 2, 11)], "late"),  # 365 days after
+        (False, [D(2025, 2, 10)], ""),  # 366 days after
+        (False, [D(2024, 1, 1), D(2026, 1, 20)], "within_42_days"),  # the latest counts
+        (False, [D(2026, 3, 1)], ""),  # ended after the death: not this one
+        (False, [], ""),
+    ],
+)
+def test_pregnancy_timing_of_a_death_from_her_pregnancies(pregnant, ended, relation) -> None:
+    died = D(2026, 2, 11)
+    assert rules.pregnancy_relation_on(died, pregnant=pregnant, ended_on=ended) == relation
 
 
 @pytest.mark.parametrize(

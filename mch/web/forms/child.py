@@ -12,6 +12,9 @@ from mch.registers.models import (
     DeathPlace,
     IllnessKind,
     InjuryType,
+    MaternalCause,
+    PerinatalCause,
+    PerinatalMaternalCondition,
     Position,
     PregnancyRelation,
 )
@@ -132,13 +135,42 @@ class DeathForm(RecordForm):
     pregnancy_relation = RadioChoiceField(
         label=_("Pregnancy at the time of death"), choices=[], required=False
     )
+    pregnancy_related = YesNoField(label=_("Caused or aggravated by the pregnancy"))
+    maternal_cause = forms.ChoiceField(
+        label=_("Maternal cause group"),
+        choices=[],
+        required=False,
+        help_text=_("Empty: from the cause (an injury is accidental, not a maternal death)."),
+    )
+    perinatal_cause = forms.ChoiceField(
+        label=_("Perinatal cause (ICD-PM)"),
+        choices=[],
+        required=False,
+        help_text=_("Deaths in the first 28 days: groups N1–N11."),
+    )
+    perinatal_maternal_condition = forms.ChoiceField(
+        label=_("Maternal condition (ICD-PM)"), choices=[], required=False
+    )
+    recorded_on = DayField(
+        label=_("Date recorded"),
+        required=False,
+        initial=_today,
+        help_text=_("When the death reached the register (empty: today)."),
+    )
 
     def __init__(self, *args: Any, woman: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["place"].choices = choice_list("death_place", DeathPlace)
         self.fields["cause_group"].choices = choice_list("cause_group", CauseGroup)
         self.fields["injury_type"].choices = choice_list("injury_type", InjuryType)
+        self.fields["maternal_cause"].choices = choice_list("maternal_cause", MaternalCause)
+        self.fields["perinatal_cause"].choices = choice_list("perinatal_cause", PerinatalCause)
+        self.fields["perinatal_maternal_condition"].choices = choice_list(
+            "perinatal_maternal_condition", PerinatalMaternalCondition
+        )
         if woman:
+            for name in ("perinatal_cause", "perinatal_maternal_condition"):
+                del self.fields[name]
             self.fields["pregnancy_relation"].choices = [
                 (code, label)
                 for code, label in choice_list("pregnancy_relation", PregnancyRelation)
@@ -148,7 +180,8 @@ class DeathForm(RecordForm):
                 "Empty: taken as pregnant when the woman has an ongoing pregnancy."
             )
         else:
-            del self.fields["pregnancy_relation"]
+            for name in ("pregnancy_relation", "pregnancy_related", "maternal_cause"):
+                del self.fields[name]
 
     def service_kwargs(self) -> dict[str, Any]:
         values = {name: self.cleaned_data[name] for name in self.fields}

@@ -15,9 +15,10 @@ from mch.orgunits.models import OrgUnit
 
 from ... import derive, rules
 from ...models import (
+    Birth,
     Death,
     Immunisation,
-    PregnancyRelation,
+    Pregnancy,
     ReviewStatus,
 )
 from ..lookups import Communes, stored_by, stored_groups
@@ -160,6 +161,32 @@ class ChildChecks(CheckerBase):
                 codes.add("z_implausible")
             obj.flags = sorted(codes)
 
+    def _pregnancy_ends(self, women: set[int]) -> Callable[[Parent], list[dt.date]]:
+        """The end dates of each woman's pregnancies (bundle rows over stored ones)."""
+        stored = stored_groups(Pregnancy, "person_id", women, ("external_id", "outcome_date"))
+        bundle = self.index["pregnancies"]
+        by_row: dict[int, list[dt.date]] = defaultdict(list)
+        by_pk: dict[int, list[dt.date]] = defaultdict(list)
+        for pk, items in stored.items():
+            by_pk[pk] += [
+                p.outcome_date
+                for p in items
+                if p.external_id not in bundle and p.outcome_date is not None
+            ]
+        for row in self.rows["pregnancies"]:
+            woman = row.refs.get("person_id")
+            if row.ok and row.obj is not None and woman is not None and row.obj.outcome_date:
+                by_row[id(woman)].append(row.obj.outcome_date)
+                if woman.pk is not None:
+                    by_pk[woman.pk].append(row.obj.outcome_date)
+
+        def ends(person: Parent) -> list[dt.date]:
+            if person.pk is not None:
+                return by_pk.get(person.pk, [])
+            return by_row.get(id(person), [])
+
+        return ends
+
     def check_immunisations(self, rows: list[Row]) -> None:
         self._simple(rows, "immunisations")
         valid = [row for row in rows if row.ok]
@@ -240,6 +267,12 @@ class ChildChecks(CheckerBase):
                 people.add(person.pk)
         taken = stored_by(Death, "person_id", people, ("external_id", "date"))
         open_stored = self._open_pregnancies(people)
+        ended = self._pregnancy_ends(people)
+        stillborn = {
+            s.person_id: s.date
+            for s in stored_by(Birth, "person_id", people, ("date", "outcome")).values()
+            if s.outcome == "stillbirth"
+        }
         used: dict[int, Row] = {}
         for row in rows:
             if not row.ok:
@@ -279,21 +312,49 @@ class ChildChecks(CheckerBase):
                     )
                 )
             used[id(person)] = row
-            if not self.problems(row, problems):
-                continue
+            if person.pk in stillborn:
+                problems.append(
+                    rules.Problem(
+                        "death_of_stillbirth", "person", params={"value": stillborn[person.pk]}
+                    )
+                )
             relation = kwargs["pregnancy_relation"]
-            if who.sex == "F" and not relation and self._has_open_pregnancy(person, open_stored):
-                relation = PregnancyRelation.PREGNANT
+            if who.sex == "F" and not relation:
+                relation = rules.pregnancy_relation_on(
+                    base["date"],
+                    pregnant=self._has_open_pregnancy(person, open_stored),
+                    ended_on=ended(person),
+                )
             kwargs["pregnancy_relation"] = relation
+            given_cause = kwargs["maternal_cause"]
             kwargs.update(
                 derive.death_fill(
                     birth=who.birth_date,
                     day=base["date"],
                     sex=who.sex,
                     pregnancy_relation=relation,
+                    pregnancy_related=kwargs["pregnancy_related"],
+                    maternal_cause=given_cause,
                     cause_group=kwargs["cause_group"],
                 )
             )
+            kwargs["recorded_on"] = (
+                kwargs["recorded_on"]
+                or (row.existing.recorded_on if row.existing is not None else None)
+                or self.today
+            )
+            problems += rules.death_details_check(
+                sex=who.sex,
+                age_days=kwargs["age_days"],
+                pregnancy_relation=relation,
+                maternal_cause=given_cause,
+                perinatal_cause=kwargs["perinatal_cause"],
+                recorded_on=kwargs["recorded_on"],
+                day=base["date"],
+                today=self.today,
+            )
+            if not self.problems(row, problems):
+                continue
             obj = self.build(row, Death, {**kwargs, **base})
             if obj.possible_maternal and row.existing is None:
                 obj.review_status = ReviewStatus.TO_NOTIFY

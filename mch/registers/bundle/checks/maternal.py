@@ -471,6 +471,11 @@ class MaternalChecks(CheckerBase):
             problems += rules.birth_date_check(
                 born_on=born_on, delivered_on=given.date, today=self.today
             )
+            problems += rules.stillbirth_cause_check(
+                outcome=kwargs["outcome"],
+                perinatal_cause=kwargs["perinatal_cause"],
+                has_person=child is not None,
+            )
             if child is not None:
                 other = taken.get(child.pk) if child.pk is not None else None
                 twin = used.get(id(child))

@@ -320,6 +320,30 @@ def death_add(request: HttpRequest) -> HttpResponse:
     return form_page(request, form=form, person=person, title=_("Death"), already=already)
 
 
+@records_view
+def death_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a death: the same checks as recording it; the change is audited."""
+    death = event_get(user=request.user, model=Death, pk=pk)
+    person = death.person
+    initial = initial_from(death, DeathForm.base_fields)
+    form = DeathForm(
+        form_data(request),
+        user=request.user,
+        initial=initial,
+        woman=person.sex == "F" and not _is_child(person),
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = save_or_show(
+            form,
+            lambda: services.death_record(
+                user=request.user, person=person, death=death, **form.service_kwargs()
+            ),
+        )
+        if saved is not None:
+            return done(request, person, _("Death corrected."))
+    return form_page(request, form=form, person=person, title=_("Correct the death"))
+
+
 def _is_child(person: Person) -> bool:
     return person.birth_date is not None and rules.age_years(person.birth_date, _today()) < 10
 

@@ -43,6 +43,7 @@ urlpatterns = [
     path("benh/them/", child.illness_add, name="record-illness-add"),
     path("benh/<int:pk>/sua/", child.illness_edit, name="record-illness-edit"),
     path("tu-vong/them/", child.death_add, name="record-death-add"),
+    path("tu-vong/<int:pk>/sua/", child.death_edit, name="record-death-edit"),
     path("tu-vong/<int:pk>/thong-bao/", child.death_notify, name="record-death-notify"),
     path("<register:slug>/", register_list, name="register-list"),
 ]
