@@ -177,6 +177,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tai nạn thương tích cần ghi loại tai nạn.",
         "An injury needs its type.",
     ),
+    "births_fixed": (
+        "Không sửa được số trẻ hoặc kết quả (đẻ sống, thai chết lưu) của một lần đẻ đã lưu.",
+        "The number of babies and their outcomes (live birth, stillbirth) of a stored delivery "
+        "cannot be changed.",
+    ),
     "birth_date_apart": (
         "Ngày sinh của trẻ ({value}) cách ngày đẻ ({other}) {low} ngày: tối đa 2 ngày.",
         "The baby's date of birth ({value}) is {low} days from the delivery ({other}): 2 at most.",

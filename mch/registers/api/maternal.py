@@ -20,7 +20,7 @@ from ..models import (
     PostnatalContact,
     Pregnancy,
 )
-from .base import CorrectableRecordViewSet, RecordViewSet, WritableRecordViewSet
+from .base import CorrectableRecordViewSet, RecordViewSet
 from .errors import InputError
 from .events import EVENT_FIELDS, EventInput, EventOutput
 from .fields import CodeChoiceField
@@ -342,14 +342,18 @@ def baby_input(values: dict[str, Any]) -> services.BirthInput:
     output=DeliveryOutput,
     input=DeliveryInput,
     service="delivery_record",
+    correct="delivery_record",
     about="A delivery carries its births (read-only here, also at `births/`); twins are one "
-    "delivery with two births. The pregnancy is closed by its delivery.",
+    "delivery with two births. The pregnancy is closed by its delivery. PATCH corrects a "
+    "delivery with the same checks; `babies`, if sent, correct its births in birth order "
+    "(their number and outcomes cannot change).",
 )
-class DeliveryViewSet(WritableRecordViewSet):
+class DeliveryViewSet(CorrectableRecordViewSet):
     register = "deliveries"
     output_serializer = DeliveryOutput
     input_serializer = DeliveryInput
     parent_fields = {"person": Person, "pregnancy": Pregnancy}
+    instance_kwarg = "delivery"
     service = staticmethod(services.delivery_record)  # type: ignore[assignment]
 
     def get_queryset(self) -> Any:
@@ -358,7 +362,8 @@ class DeliveryViewSet(WritableRecordViewSet):
         return super().get_queryset().prefetch_related(Prefetch("births", queryset=births))
 
     def prepare(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {**data, "babies": [baby_input(baby) for baby in data.get("babies", [])]}
+        babies = data.get("babies")
+        return {**data, "babies": None if babies is None else [baby_input(b) for b in babies]}
 
 
 @document("birth", output=BirthOutput, about="Births are recorded with their delivery.")

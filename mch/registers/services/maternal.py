@@ -11,6 +11,7 @@ from django.db import transaction
 from .. import derive, rules
 from ..models import (
     AntenatalVisit,
+    AuditAction,
     Birth,
     BirthOutcome,
     Delivery,
@@ -22,7 +23,7 @@ from ..models import (
     Sex,
     Source,
 )
-from .audit import snapshot
+from .audit import audit_log, diff, snapshot
 from .common import check, event_prepare, event_save, require_person, today_or
 from .people import person_register
 
@@ -177,17 +178,24 @@ def delivery_record(
     date: dt.date,
     place: str,
     attendant: str,
-    babies: list[BirthInput],
+    babies: list[BirthInput] | None = None,
     pregnancy: Pregnancy | None = None,
     today: dt.date | None = None,
+    delivery: Delivery | None = None,
     source: str = Source.FORM,
     **fields: Any,
 ) -> Delivery:
-    """Record a delivery, its births and a person for each live-born child. Closes the
-    pregnancy (given, or the woman's open one)."""
+    """Record a delivery, its births and a person for each live-born child; closes the
+    pregnancy (given, or the woman's open one). With ``delivery``: correct it, with the
+    same checks; ``babies`` (optional then) correct its births in birth order, whose number
+    and outcomes cannot change; a baby without its own date moves with the delivery."""
     require_person(user, person)
     today = today_or(today)
-    if pregnancy is None:
+    if delivery is not None:
+        if delivery.person_id != person.pk:
+            raise ValueError("Lần đẻ này không phải của người này.")
+        pregnancy = delivery.pregnancy
+    elif pregnancy is None:
         pregnancy = person.pregnancies.filter(outcome="").order_by("-date").first()
     lmp = rules.pregnancy_dates(pregnancy.lmp, pregnancy.edd)[0] if pregnancy else None
     facility = fields.get("facility")
@@ -200,12 +208,24 @@ def delivery_record(
         has_facility=facility is not None,
         today=today,
     )
-    if pregnancy is not None and pregnancy.outcome and hasattr(pregnancy, "delivery"):
+    stored = list(delivery.births.order_by("birth_order")) if delivery is not None else []
+    if (
+        delivery is None
+        and pregnancy is not None
+        and pregnancy.outcome
+        and hasattr(pregnancy, "delivery")
+    ):
         problems.append(
             rules.Problem("pregnancy_closed", "pregnancy", params={"value": pregnancy.outcome_date})
         )
+    if delivery is not None and babies is None:
+        # Births keep their values; one born on the delivery's old date moves with it.
+        babies = [_stored_baby(birth, delivery.date) for birth in stored]
+    babies = babies or []
     if not babies:
         problems.append(rules.Problem("required", "babies", params={"label": "thông tin trẻ"}))
+    if delivery is not None and [b.outcome for b in babies] != [b.outcome for b in stored]:
+        problems.append(rules.Problem("births_fixed", "babies"))
     for baby in babies:
         born_on = baby.born_on(date)
         problems += rules.birth_check(
@@ -221,30 +241,39 @@ def delivery_record(
         )
     flags = check(problems)
     settings = derive.settings_for(person.residence_unit)
-    delivery = Delivery(
-        person=person,
-        pregnancy=pregnancy,
-        date=date,
-        place=place,
-        attendant=attendant,
-        skilled=rules.is_skilled(
-            attendant, village_midwife_is_skilled=settings.village_midwife_is_skilled
-        ),
-        facility_level=facility.care_level if facility is not None else "",
-        live_births=sum(b.outcome == BirthOutcome.LIVE for b in babies),
-        stillbirths=sum(b.outcome == BirthOutcome.STILLBIRTH for b in babies),
-        **fields,
+    delivery, is_new, before = event_prepare(
+        delivery,
+        lambda: Delivery(person=person, pregnancy=pregnancy),
+        {
+            "date": date,
+            "place": place,
+            "attendant": attendant,
+            "skilled": rules.is_skilled(
+                attendant, village_midwife_is_skilled=settings.village_midwife_is_skilled
+            ),
+            "facility_level": facility.care_level if facility is not None else "",
+            "live_births": sum(b.outcome == BirthOutcome.LIVE for b in babies),
+            "stillbirths": sum(b.outcome == BirthOutcome.STILLBIRTH for b in babies),
+            **fields,
+        },
     )
     if place != DeliveryPlace.FACILITY:
         delivery.facility = None
         delivery.facility_level = ""
     delivery = event_save(
-        delivery, user=user, person=person, flags=flags, is_new=True, source=source
+        delivery,
+        user=user,
+        person=person,
+        flags=flags,
+        is_new=is_new,
+        before=before,
+        source=source,
     )
     for order, baby in enumerate(babies, start=1):
-        child = None
         born_on = baby.born_on(date)
-        if baby.outcome == BirthOutcome.LIVE:
+        existing = stored[order - 1] if stored else None
+        child = existing.person if existing is not None else None
+        if child is None and baby.outcome == BirthOutcome.LIVE:
             child = person_register(
                 user=user,
                 full_name=baby.full_name or f"Con bà {person.full_name}",
@@ -258,23 +287,27 @@ def delivery_record(
                 today=today,
                 source=source,
             )
-        birth = Birth(
-            delivery=delivery,
-            mother=person,
-            person=child,
-            outcome=baby.outcome,
-            sex=baby.sex,
-            birth_order=order,
-            birth_weight_g=baby.birth_weight_g,
-            gestational_weeks=baby.gestational_weeks
-            or (rules.gestational_weeks(lmp, born_on) if lmp else None),
-            date=born_on,
-            time=baby.time or delivery.time,
-            residence_unit=delivery.residence_unit,
-            village=delivery.village,
-            service_unit=delivery.service_unit,
-            facility=delivery.facility,
-            **baby.extra,
+        elif child is not None and (child.birth_date, child.sex) != (born_on, baby.sex):
+            _child_correct(user=user, child=child, birth_date=born_on, sex=baby.sex)
+        birth, birth_new, birth_before = event_prepare(
+            existing,
+            lambda: Birth(delivery=delivery, mother=person),
+            {
+                "person": child,
+                "outcome": baby.outcome,
+                "sex": baby.sex,
+                "birth_order": order,
+                "birth_weight_g": baby.birth_weight_g,
+                "gestational_weeks": baby.gestational_weeks
+                or (rules.gestational_weeks(lmp, born_on) if lmp else None),
+                "date": born_on,
+                "time": baby.time or delivery.time,
+                "residence_unit": delivery.residence_unit,
+                "village": delivery.village,
+                "service_unit": delivery.service_unit,
+                "facility": delivery.facility,
+                **baby.extra,
+            },
         )
         birth_flags = rules.warning_codes(
             rules.birth_check(
@@ -282,13 +315,69 @@ def delivery_record(
             )
             + rules.birth_date_check(born_on=born_on, delivered_on=date, today=today)
         )
-        event_save(birth, user=user, person=person, flags=birth_flags, is_new=True, source=source)
+        event_save(
+            birth,
+            user=user,
+            person=person,
+            flags=birth_flags,
+            is_new=birth_new,
+            before=birth_before,
+            source=source,
+        )
     if pregnancy is not None:
         live = any(b.outcome == BirthOutcome.LIVE for b in babies)
         pregnancy.outcome = PregnancyOutcome.LIVE_BIRTH if live else PregnancyOutcome.STILLBIRTH
         pregnancy.outcome_date = date
         pregnancy.save(update_fields=["outcome", "outcome_date", "updated_at"])
+    if not is_new:
+        for contact in delivery.postnatal_contacts.all():
+            contact.day_after_birth = (contact.date - date).days
+            contact.save(update_fields=["day_after_birth", "updated_at"])
     return delivery
+
+
+_BIRTH_VALUES = ("birth_weight_g", "gestational_weeks")
+_BIRTH_EXTRA = (
+    "eenc_dried",
+    "eenc_skin_to_skin",
+    "eenc_cord_delayed",
+    "eenc_breastfed_1h",
+    "vitamin_k1",
+    "hepb_birth_24h",
+    "kangaroo_care",
+    "perinatal_cause",
+    "perinatal_maternal_condition",
+)
+
+
+def _stored_baby(birth: Birth, delivered_on: dt.date) -> BirthInput:
+    """A stored birth as the input that would store it again (for a correction of the
+    delivery alone); a baby born on the delivery's date keeps following it."""
+    return BirthInput(
+        outcome=birth.outcome,
+        sex=birth.sex,
+        birth_weight_g=birth.birth_weight_g,
+        gestational_weeks=birth.gestational_weeks,
+        date=None if birth.date == delivered_on else birth.date,
+        time=birth.time,
+        extra={name: getattr(birth, name) for name in _BIRTH_EXTRA},
+    )
+
+
+def _child_correct(*, user: Any, child: Person, birth_date: dt.date, sex: str) -> None:
+    """A corrected birth corrects the child's date of birth and sex (audited)."""
+    before = snapshot(child)
+    child.birth_date = birth_date
+    child.sex = sex or child.sex
+    child.save(update_fields=["birth_date", "sex", "updated_at"])
+    audit_log(
+        user=user,
+        action=AuditAction.UPDATE,
+        instance=child,
+        person_id=child.pk,
+        changes=diff(before, snapshot(child)),
+        note="Sửa lần đẻ",
+    )
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.test import Client
 
 from mch.registers import services
 from mch.registers.bundle.importer import bundle_import
-from mch.registers.models import Birth, Person
+from mch.registers.models import AuditEntry, Birth, Person
 from mch.registers.rules import RecordInvalid
 from mch.registers.testing import TODAY
 
@@ -148,3 +148,93 @@ def test_the_api_takes_each_babys_date(rw) -> None:
         ("2025-12-31", "23:50:00"),
         ("2026-01-01", "00:10:00"),
     ]
+
+
+# ---------------------------------------------------------------------- corrections
+
+
+def test_a_delivery_is_corrected_and_its_babies_follow(rw) -> None:
+    mother = _mother(rw)
+    delivery = _deliver(
+        rw,
+        mother,
+        [
+            services.BirthInput(sex="M"),
+            services.BirthInput(sex="F", date=D(2026, 1, 1), time=T(0, 10)),
+        ],
+    )
+    corrected = services.delivery_record(
+        user=rw.staff,
+        person=mother,
+        delivery=delivery,
+        date=D(2025, 12, 30),
+        time=T(23, 40),
+        place="home",
+        attendant="doctor",
+        today=TODAY,
+    )
+    assert corrected.pk == delivery.pk and corrected.skilled
+    births = list(Birth.objects.filter(delivery=delivery).order_by("birth_order"))
+    # the first baby was born on the delivery's date and moves with it; the twin keeps hers
+    assert [b.date for b in births] == [D(2025, 12, 30), D(2026, 1, 1)]
+    assert [b.person.birth_date for b in births] == [D(2025, 12, 30), D(2026, 1, 1)]
+    assert mother.pregnancies.get().outcome_date == D(2025, 12, 30)
+    entry = AuditEntry.objects.get(model="delivery", action="update")
+    assert entry.changes["date"] == ["2025-12-31", "2025-12-30"]
+    assert entry.changes["attendant"] == ["midwife", "doctor"]
+
+
+def test_a_correction_that_breaks_a_rule_changes_nothing(rw) -> None:
+    mother = _mother(rw)
+    delivery = _deliver(rw, mother, [services.BirthInput(sex="M")])
+    for change in (
+        {"date": D(2025, 1, 1)},  # before the last period
+        {"babies": [services.BirthInput(outcome="stillbirth")]},  # outcomes are fixed
+        {"babies": [services.BirthInput(sex="M"), services.BirthInput(sex="F")]},
+    ):
+        values = {"date": D(2025, 12, 31), "place": "home", "attendant": "midwife"} | change
+        with pytest.raises(RecordInvalid):
+            services.delivery_record(
+                user=rw.staff, person=mother, delivery=delivery, today=TODAY, **values
+            )
+    delivery.refresh_from_db()
+    assert delivery.date == D(2025, 12, 31) and delivery.births.count() == 1
+    assert not AuditEntry.objects.filter(action="update").exists()
+
+
+def test_a_delivery_is_corrected_through_the_api_and_the_form(rw) -> None:
+    mother = _mother(rw)
+    delivery = _deliver(rw, mother, [services.BirthInput(sex="M", birth_weight_g=3000)])
+    client = Client()
+    client.force_login(rw.staff, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.patch(
+        f"/api/registers/deliveries/{delivery.pk}/",
+        {"attendant": "doctor", "babies": [{"sex": "M", "birth_weight_g": 3150}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content.decode()
+    assert response.json()["births"][0]["birth_weight_g"] == 3150
+    refused = client.patch(
+        f"/api/registers/deliveries/{delivery.pk}/",
+        {"date": "2025-03-01"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400  # before the last menstrual period
+    page = client.post(
+        f"/so/de/{delivery.pk}/sua/",
+        {
+            "date": "30/12/2025",
+            "place": "home",
+            "attendant": "midwife",
+            "mode": "vaginal",
+            "mother_outcome": "well",
+            "tre-TOTAL_FORMS": "1",
+            "tre-INITIAL_FORMS": "1",
+            "tre-0-outcome": "live",
+            "tre-0-sex": "M",
+            "tre-0-birth_weight_g": "3200",
+        },
+    )
+    assert page.status_code == 302, page.content.decode()[:3000]
+    birth = delivery.births.get()
+    assert (birth.date, birth.birth_weight_g) == (D(2025, 12, 30), 3200)

@@ -281,6 +281,57 @@ def delivery_add(request: HttpRequest) -> HttpResponse:
     )
 
 
+@records_view
+def delivery_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a delivery and its babies (same checks as recording it; audited). The
+    number of babies and their outcomes stay as recorded."""
+    delivery = event_get(user=request.user, model=Delivery, pk=pk)
+    person = delivery.person
+    stored = list(delivery.births.order_by("birth_order"))
+    data = form_data(request)
+    form = DeliveryForm(
+        data, user=request.user, initial=initial_from(delivery, DeliveryForm.base_fields)
+    )
+    initial = [
+        {
+            **initial_from(birth, BabyForm.base_fields),
+            "birth_date": birth.date,
+            "birth_time": birth.time,
+            "full_name": birth.person.full_name if birth.person else "",
+        }
+        for birth in stored
+    ]
+    babies = BabyFormSet(data, prefix=BABY_PREFIX, initial=initial)
+    if request.method == "POST" and form.is_valid() and babies.is_valid():
+        inputs = [baby.birth_input() for baby in babies]
+        saved = save_or_show(
+            form,
+            lambda: services.delivery_record(
+                user=request.user,
+                person=person,
+                delivery=delivery,
+                babies=inputs,
+                **form.service_kwargs(),
+            ),
+        )
+        if saved is not None:
+            return done(request, person, _("Delivery corrected."))
+    pregnancy = delivery.pregnancy
+    lmp = rules.pregnancy_dates(pregnancy.lmp, pregnancy.edd)[0] if pregnancy else None
+    return form_page(
+        request,
+        form=form,
+        person=person,
+        title=_("Correct the delivery"),
+        template="web/records/delivery.html",
+        babies=babies,
+        pregnancy=pregnancy,
+        lmp=lmp,
+        add_baby_url=None,
+        max_babies=len(stored),
+    )
+
+
 def _focus_first_baby_error(form: DeliveryForm, babies: Any) -> None:
     for baby in babies:
         name = next((name for name in baby.fields if name in baby.errors), None)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("kham-thai/<int:pk>/sua/", maternal.antenatal_edit, name="record-antenatal-edit"),
     path("de/them/", maternal.delivery_add, name="record-delivery-add"),
     path("de/them-tre/", maternal.delivery_baby, name="record-delivery-baby"),
+    path("de/<int:pk>/sua/", maternal.delivery_edit, name="record-delivery-edit"),
     path("sau-sinh/them/", maternal.postnatal_add, name="record-postnatal-add"),
     path("sau-sinh/<int:pk>/sua/", maternal.postnatal_edit, name="record-postnatal-edit"),
     path("kham-dinh-ky/them/", child.checkup_add, name="record-checkup-add"),
