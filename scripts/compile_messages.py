@@ -1,4 +1,5 @@
-"""Compile the translation catalogues (``mch/locale/*/LC_MESSAGES/*.po``) to ``.mo``.
+"""Compile the translation catalogues (``mch/locale/*/LC_MESSAGES/*.po`` and each app's own
+``mch/<app>/locale/*/LC_MESSAGES/*.po``) to ``.mo``.
 
 Uses polib, so no GNU gettext is needed. ``--check`` compiles in memory and exits with 1
 when a committed ``.mo`` differs from its ``.po`` (CI and a test run it).
@@ -14,11 +15,17 @@ from pathlib import Path
 
 import polib
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "mch" / "locale"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent / "mch"
+LOCALE_DIR = PACKAGE_DIR / "locale"
 
 
-def catalogues(locale_dir: Path = LOCALE_DIR) -> list[Path]:
-    return sorted(locale_dir.glob("*/LC_MESSAGES/*.po"))
+def catalogues(locale_dir: Path | None = None) -> list[Path]:
+    """The project catalogue and every app's own (an app keeps its strings beside its code)."""
+    if locale_dir is not None:
+        return sorted(locale_dir.glob("*/LC_MESSAGES/*.po"))
+    return sorted(
+        [*LOCALE_DIR.glob("*/LC_MESSAGES/*.po"), *PACKAGE_DIR.glob("*/locale/*/LC_MESSAGES/*.po")]
+    )
 
 
 def compiled(po_path: Path) -> bytes:
@@ -30,7 +37,7 @@ def compiled(po_path: Path) -> bytes:
         return target.read_bytes()
 
 
-def stale(locale_dir: Path = LOCALE_DIR) -> list[Path]:
+def stale(locale_dir: Path | None = None) -> list[Path]:
     """Catalogues whose .mo is missing or differs from what their .po compiles to."""
     found = []
     for po_path in catalogues(locale_dir):

@@ -285,7 +285,10 @@ def death_record(
         cause_group=cause_group,
         injury_type=injury_type,
     )
-    other = Death.objects.filter(person=person).exclude(pk=death.pk if death else None).first()
+    others = Death.objects.filter(person=person)
+    if death is not None:
+        others = others.exclude(pk=death.pk)
+    other = others.first()
     if other is not None:
         problems.append(
             rules.Problem(
