@@ -16,16 +16,11 @@ from pathlib import Path
 import polib
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "mch"
-LOCALE_DIR = PACKAGE_DIR / "locale"
 
 
-def catalogues(locale_dir: Path | None = None) -> list[Path]:
+def catalogues() -> list[Path]:
     """The project catalogue and every app's own (an app keeps its strings beside its code)."""
-    if locale_dir is not None:
-        return sorted(locale_dir.glob("*/LC_MESSAGES/*.po"))
-    return sorted(
-        [*LOCALE_DIR.glob("*/LC_MESSAGES/*.po"), *PACKAGE_DIR.glob("*/locale/*/LC_MESSAGES/*.po")]
-    )
+    return sorted(PACKAGE_DIR.glob("**/locale/*/LC_MESSAGES/*.po"))
 
 
 def compiled(po_path: Path) -> bytes:
@@ -37,10 +32,10 @@ def compiled(po_path: Path) -> bytes:
         return target.read_bytes()
 
 
-def stale(locale_dir: Path | None = None) -> list[Path]:
+def stale() -> list[Path]:
     """Catalogues whose .mo is missing or differs from what their .po compiles to."""
     found = []
-    for po_path in catalogues(locale_dir):
+    for po_path in catalogues():
         mo_path = po_path.with_suffix(".mo")
         if not mo_path.exists() or mo_path.read_bytes() != compiled(po_path):
             found.append(po_path)
