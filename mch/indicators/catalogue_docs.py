@@ -90,7 +90,63 @@ def render(catalogue: registry.Catalogue) -> str:
         "valid on the event date; `ethnicity` is the person's official ethnic group code "
         "(Kinh = `01`).\n"
     )
-    return "\n".join(lines)
+    return "\n".join(lines) + EXAMPLES
+
+
+# Written by hand, kept at the end of the generated page.
+EXAMPLES = """
+## Examples: values from the command line and the API
+
+`mch indicators` and `GET /api/indicators/values/` read the same parameters (one parser,
+`mch/indicators/query.py`) and return the same rows, always inside the caller's units.
+
+| parameter | values |
+|---|---|
+| `indicator` | codes, comma-separated: `facility_birth,neonatal_mortality` |
+| `unit` | unit codes or ids, comma-separated: `56` (province), `22795` (commune). A code names the unit holding it at the end of the period; a number that is no unit's code is an id. Default: the user's own units |
+| `period` | `2026` year · `2026-Q1` quarter · `2026-03` month · `2026-6M`, `2026-9M` first 6 / 9 months · `2021..2025` several years (`Q1/2026`, `03/2026`, `6m/2026`, `2021-2025` are read too) |
+| `group` | population groups, comma-separated: `all` (default), `ethnic_minority`, `ethnicity_01`, `kinh+especially_difficult_area` (both at once) |
+| `attribution` | `residence` (default: where the person lived) or `service` (where the care was given) |
+| `by` | `unit`: one row per commune inside each unit · `group`: one row per population group of the catalogue · `unit,group` |
+
+Each row: `indicator, version, unit_id, unit_code, unit_name, period, period_start,
+period_end, group, attribution, numerator, denominator, value, ci_low, ci_high, ci_method,
+small_numbers, unit_symbol, as_of, note`. `value` is numerator / denominator × multiplier,
+empty without data; `note` says why a value is partial (a split whose share is unknown, a
+definition being rebuilt).
+
+```bash
+# facility births of every commune of Khánh Hòa in 2025, as a province officer sees them
+mch indicators --indicator facility_birth --unit 56 --period 2025 --by unit --user sokhanhhoa
+
+# neonatal and infant mortality, 2021-2025, ethnic minority vs Kinh, as JSON
+mch indicators --indicator neonatal_mortality,infant_mortality --unit 56 \\
+  --period 2021..2025 --group ethnic_minority,kinh --format json
+
+# the first quarter by place of service
+mch indicators --indicator skilled_birth_attendance --unit 22795 --period 2026-Q1 --attribution service
+```
+
+```bash
+curl -u sokhanhhoa:demo-MCH-2026 \\
+  'http://127.0.0.1:8000/api/indicators/values/?indicator=facility_birth&unit=56&period=2025&by=unit'
+```
+
+```json
+[{"indicator": "facility_birth", "version": 1, "unit_id": 12916, "unit_code": "22411",
+  "unit_name": "Phường Bắc Cam Ranh", "period": "2025", "period_start": "2025-01-01",
+  "period_end": "2025-12-31", "group": "all", "attribution": "residence",
+  "numerator": 14, "denominator": 14, "value": 100.0, "ci_low": 78.47, "ci_high": 100.0,
+  "ci_method": "wilson", "small_numbers": true, "unit_symbol": "%",
+  "as_of": "2026-12-07T11:04:30+07:00", "note": ""}]
+```
+
+Input that cannot be read is refused with 400 and a message per parameter, in Vietnamese
+unless English is chosen (`{"period": ["Không hiểu kỳ '2025-13': …"]}`); a unit outside
+the caller's units with 403. The command prints the same messages and exits with 1.
+`--user` limits the command to that user's units; without it, it sees everything. The
+OpenAPI schema (`/api/schema/`, `/api/docs/`) documents every parameter and field.
+"""
 
 
 def _json(value: object) -> str:

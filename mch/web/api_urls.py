@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from mch.indicators.api import IndicatorViewSet
+from mch.indicators.api import IndicatorValuesView, IndicatorViewSet
 from mch.orgunits.api import OrgUnitViewSet
 from mch.plans.api import PlanViewSet
 from mch.registers.api import ChoicesView, register_routes
@@ -11,5 +11,9 @@ router.register("units", OrgUnitViewSet, basename="unit")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("plans", PlanViewSet, basename="plan")
 register_routes(router)
-urlpatterns = router.urls
+# Before the router: "values" would otherwise be read as an indicator code.
+urlpatterns = [
+    path("indicators/values/", IndicatorValuesView.as_view(), name="indicator-values"),
+]
+urlpatterns += router.urls
 urlpatterns += [path("registers/choices/", ChoicesView.as_view(), name="registers-choices")]
