@@ -51,9 +51,8 @@ def expected(commune: str | None, start: dt.date, end: dt.date, code: str) -> tu
     return sum(m.weight_g < 2500 for m in rows), len(rows)  # low_birth_weight
 
 
-@pytest.fixture
-def rw(db) -> RegisterWorld:
-    world = build_register_world()
+def records_write(world: RegisterWorld) -> None:
+    """The catalogue and the deliveries of MADE (shared with the page tests)."""
     catalogue_load()
     for n, made in enumerate(MADE):
         unit = getattr(world, made.commune)
@@ -77,6 +76,12 @@ def rw(db) -> RegisterWorld:
             babies=[services.BirthInput(sex="F", birth_weight_g=made.weight_g)],
             today=TODAY,
         )
+
+
+@pytest.fixture
+def rw(db) -> RegisterWorld:
+    world = build_register_world()
+    records_write(world)
     return world
 
 

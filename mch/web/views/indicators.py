@@ -1,12 +1,25 @@
 from __future__ import annotations
 
+import csv
+import datetime as dt
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from mch.indicators.models import Domain, Indicator
+from mch.accounts.scope import Scope
+from mch.indicators.models import Domain, Indicator, IndicatorVersion, PopulationGroup
+from mch.indicators.query import default_units
 from mch.indicators.selectors import indicator_get, indicator_list
+from mch.indicators.values import IndicatorValue, Period, indicator_values
+from mch.orgunits.models import OrgUnit
+from mch.plans.models import Target
+
+TREND_YEARS = 6
+ABSOLUTE = ("dat", "tren", "duoi", "xuong", "duy_tri", "bare")
 
 
 @login_required
@@ -25,6 +38,169 @@ def indicator_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _unit(request: HttpRequest) -> OrgUnit | None:
+    raw = request.GET.get("don-vi", "").strip()
+    if not raw:
+        units = default_units(request.user)
+        return units[0] if units else None
+    unit = OrgUnit.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if unit is None or not Scope.for_user(request.user).contains(unit):
+        raise Http404("Không có đơn vị này trong phạm vi của bạn")
+    return unit
+
+
+def _point(value: IndicatorValue) -> dict[str, Any]:
+    return {
+        "label": value.period.label,
+        "value": value.value,
+        "ci_low": value.ci_low,
+        "ci_high": value.ci_high,
+        "numerator": value.numerator,
+        "denominator": value.denominator,
+        "small": value.small_numbers,
+    }
+
+
+def _series(user: Any, code: str, unit: OrgUnit, periods: list[Period], as_of: dt.datetime):
+    return [
+        _point(
+            indicator_values(user=user, indicators=[code], units=[unit], period=p, as_of=as_of)[0]
+        )
+        for p in periods
+    ]
+
+
+def _targets(indicator: Indicator, unit: OrgUnit) -> list[dict[str, Any]]:
+    targets = (
+        Target.objects.filter(
+            indicator=indicator,
+            plan__scope_unit=unit,
+            value__isnull=False,
+            change_unit="",
+            comparator__in=ABSOLUTE,
+            population__code="all",
+        )
+        .select_related("plan")
+        .order_by("year", "plan__slug")
+    )
+    seen: set[tuple[int, int, float]] = set()
+    out = []
+    for t in targets:
+        key = (t.plan_id, t.year, float(t.value))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(
+            {
+                "year": t.year,
+                "value": float(t.value),
+                "comparator": t.get_comparator_display(),
+                "plan": t.plan.number or t.plan.slug,
+                "label": f"{t.plan.number or t.plan.slug}: {t.year}",
+            }
+        )
+    return out
+
+
+def _ranked(values: list[IndicatorValue], direction: str) -> list[IndicatorValue]:
+    with_data = [v for v in values if v.value is not None]
+    best_first = sorted(with_data, key=lambda v: v.value or 0.0, reverse=direction == "higher")
+    return best_first + [v for v in values if v.value is None]
+
+
+def _csv(indicator: Indicator, rows: list[dict[str, Any]], period: Period) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"{indicator.code}-{period.label.replace('/', '-')}-xa.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # Excel reads UTF-8 with a BOM
+    writer = csv.writer(response)
+    writer.writerow(
+        ["ma_xa", "ten_xa", "ky", "tu_so", "mau_so", "gia_tri", "ci_thap", "ci_cao", "it_so_lieu"]
+    )
+    for row in rows:
+        value: IndicatorValue = row["value"]
+        writer.writerow(
+            [
+                row["unit"].code,
+                row["unit"].name,
+                period.label,
+                _plain(value.numerator),
+                _plain(value.denominator),
+                _plain(value.value),
+                _plain(value.ci_low),
+                _plain(value.ci_high),
+                "có" if value.small_numbers else "",
+            ]
+        )
+    return response
+
+
+def _plain(number: float | None) -> str:
+    if number is None:
+        return ""
+    return str(int(number)) if float(number).is_integer() else f"{number:.2f}".replace(".", ",")
+
+
+def _figures(
+    request: HttpRequest, indicator: Indicator, latest: IndicatorVersion
+) -> dict[str, Any]:
+    unit = _unit(request)
+    if unit is None or not latest.compute:
+        return {"unit": unit}
+    as_of = timezone.now()
+    year = timezone.localdate(as_of).year
+    raw_year = request.GET.get("nam", "")
+    chosen = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= year else year
+    period = Period.year(chosen)
+    user, code = request.user, indicator.code
+    yearly = _series(
+        user, code, unit, [Period.year(y) for y in range(year - TREND_YEARS + 1, year + 1)], as_of
+    )
+    monthly = _series(
+        user, code, unit, list(Period.year(year).months())[: timezone.localdate(as_of).month], as_of
+    )
+    communes = indicator_values(
+        user=user, indicators=[code], units=[unit], period=period, by="commune", as_of=as_of
+    )
+    names = OrgUnit.objects.in_bulk({v.unit_id for v in communes})
+    ranked = [
+        {"unit": names[v.unit_id], "value": v}
+        for v in _ranked(communes, latest.direction)
+        if v.value is not None
+    ]
+    without_data = [names[v.unit_id] for v in communes if v.value is None]
+    groups = [
+        "all",
+        *PopulationGroup.objects.exclude(code="all")
+        .order_by("code")
+        .values_list("code", flat=True),
+    ]
+    labels = dict(PopulationGroup.objects.values_list("code", "name_vi"))
+    by_group = [
+        {"code": v.group, "name": labels.get(v.group, v.group), "value": v}
+        for v in indicator_values(
+            user=user, indicators=[code], units=[unit], period=period, groups=groups, as_of=as_of
+        )
+    ]
+    return {
+        "unit": unit,
+        "period": period,
+        "years": list(range(year - TREND_YEARS + 1, year + 1)),
+        "chosen_year": chosen,
+        "as_of": timezone.localtime(as_of),
+        "ranked": ranked,
+        "without_data": without_data,
+        "by_group": by_group,
+        "chart": {
+            "yearly": yearly,
+            "monthly": monthly,
+            "targets": _targets(indicator, unit),
+            "unit_symbol": latest.unit_symbol,
+            "year": year,
+        },
+    }
+
+
 @login_required
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
@@ -32,8 +208,10 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     except Indicator.DoesNotExist as missing:
         raise Http404(str(missing)) from missing
     versions = list(indicator.versions.order_by("-version"))
-    return render(
-        request,
-        "web/indicators/detail.html",
-        {"indicator": indicator, "latest": indicator.latest_version, "versions": versions},
-    )
+    latest = indicator.latest_version
+    context: dict[str, Any] = {"indicator": indicator, "latest": latest, "versions": versions}
+    if latest is not None:
+        context |= _figures(request, indicator, latest)
+    if request.GET.get("xuat") == "csv" and context.get("ranked") is not None:
+        return _csv(indicator, context["ranked"], context["period"])
+    return render(request, "web/indicators/detail.html", context)
