@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 
-from mch.indicators.models import IndicatorVersion
+from mch.indicators.models import Indicator, IndicatorVersion, PopulationGroup
 from mch.indicators.tests.test_values_api import records_write
+from mch.plans.models import Plan, Target
 from mch.registers.testing import RegisterWorld, build_register_world
+from mch.web.views.indicators import _plan_name
 
 
 @pytest.fixture
@@ -57,3 +60,42 @@ def test_an_indicator_not_from_the_registers_shows_no_figures(client: Client, rw
     code = IndicatorVersion.objects.filter(compute={}).values_list("indicator__code", flat=True)[0]
     page = _get(client, rw.officer, f"/chi-so/{code}/").content.decode()
     assert "indicator-figures" not in page
+
+
+def test_the_units_plan_targets_are_drawn(client: Client, rw) -> None:
+    indicator = Indicator.objects.get(code="facility_birth")
+    plan = Plan.objects.create(
+        slug="khanh-hoa-thu",
+        kind="ke_hoach",
+        number="12/KH-UBND",
+        title="Kế hoạch thử",
+        issuer_name="UBND tỉnh",
+        issuer_unit=rw.province,
+        scope_unit=rw.province,
+        period_start=2024,
+        period_end=2026,
+    )
+    for value, part in (("90", "body"), ("90", "annex")):
+        Target.objects.create(
+            plan=plan,
+            indicator=indicator,
+            indicator_version=indicator.versions.get(),
+            year=2026,
+            population=PopulationGroup.objects.get(code="all"),
+            comparator="dat",
+            value=Decimal(value),
+            value_text="90%",
+            source_part=part,
+        )
+
+    response = _get(client, rw.officer, "/chi-so/facility_birth/", nam="2025")
+
+    assert [(t["plan"], t["year"], t["value"]) for t in response.context["chart"]["targets"]] == [
+        ("12/KH-UBND", 2026, 90.0)
+    ]
+    assert "12/KH-UBND · 2026: " in response.content.decode()
+
+
+def test_a_plan_without_a_number_is_named_by_its_slug(client: Client, rw) -> None:
+    assert _plan_name(Plan(slug="ninh-thuan-kh", number="/KH-UBND")) == "ninh-thuan-kh"
+    assert _plan_name(Plan(slug="x", number="45/KH-UBND")) == "45/KH-UBND"

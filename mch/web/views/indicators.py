@@ -16,7 +16,7 @@ from mch.indicators.query import default_units
 from mch.indicators.selectors import indicator_get, indicator_list
 from mch.indicators.values import IndicatorValue, Period, indicator_values
 from mch.orgunits.models import OrgUnit
-from mch.plans.models import Target
+from mch.plans.models import Plan, Target
 
 TREND_YEARS = 6
 ABSOLUTE = ("dat", "tren", "duoi", "xuong", "duy_tri", "bare")
@@ -95,11 +95,16 @@ def _targets(indicator: Indicator, unit: OrgUnit) -> list[dict[str, Any]]:
                 "year": t.year,
                 "value": float(t.value),
                 "comparator": t.get_comparator_display(),
-                "plan": t.plan.number or t.plan.slug,
-                "label": f"{t.plan.number or t.plan.slug}: {t.year}",
+                "plan": _plan_name(t.plan),
+                "label": f"{_plan_name(t.plan)}: {t.year}",
             }
         )
     return out
+
+
+def _plan_name(plan: Plan) -> str:
+    """The document's number ("45/KH-UBND"); its slug when the number was left blank."""
+    return plan.number if any(c.isdigit() for c in plan.number) else plan.slug
 
 
 def _ranked(values: list[IndicatorValue], direction: str) -> list[IndicatorValue]:
