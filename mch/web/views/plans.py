@@ -9,8 +9,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -26,6 +27,8 @@ from mch.plans.selectors import (
     plan_tasks,
 )
 from mch.plans.services import PlanFileError, plan_export, plan_import
+from mch.scorecards.assembly import NOT_COMPUTABLE, plan_scorecard
+from mch.scorecards.export import scorecard_csv, scorecard_xlsx
 
 MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024
 
@@ -116,3 +119,51 @@ def plan_export_json(request: HttpRequest, slug: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}.json"'
     return response
+
+
+STATUS_ORDER = ("met", "on_track", "at_risk", "not_met", "no_data", NOT_COMPUTABLE)
+
+
+def _year(request: HttpRequest, plan: Plan) -> int:
+    text = request.GET.get("nam", "")
+    if not text:
+        return min(max(timezone.localdate().year, plan.period_start), plan.period_end)
+    if not text.isdigit() or not plan.period_start - 5 <= int(text) <= plan.period_end:
+        raise Http404("Năm ngoài thời kỳ của kế hoạch.")
+    return int(text)
+
+
+@login_required
+def plan_scorecard_view(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = plan_get(user=request.user, slug=slug)
+    year = _year(request, plan)
+    scorecard = plan_scorecard(user=request.user, plan=plan, year=year)
+    export = request.GET.get("xuat", "")
+    if export in {"csv", "xlsx"}:
+        if export == "csv":
+            response = HttpResponse(
+                scorecard_csv(scorecard), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            response = HttpResponse(
+                scorecard_xlsx(scorecard),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = (
+            f'attachment; filename="bang-diem-{plan.slug}-{year}.{export}"'
+        )
+        return response
+    years = list(
+        range(max(plan.period_start, 2021), min(plan.period_end, timezone.localdate().year) + 1)
+    )
+    return render(
+        request,
+        "web/plans/scorecard.html",
+        {
+            "plan": plan,
+            "year": year,
+            "years": years or [year],
+            "scorecard": scorecard,
+            "statuses": STATUS_ORDER,
+        },
+    )

@@ -1,0 +1,306 @@
+"""A plan scorecard: every target row of a plan × the units of the plan the user may see,
+each cell the registers' value beside the target as written and its status.
+
+Two series are kept apart: the registers' values (computed by ``indicator_values``) and
+the figures the source document prints ("Thực hiện", ``Observation`` of kind actual).
+A status is only ever judged on the registers' series.
+
+Each indicator is computed once per year for all units (one ``indicator_values`` call per
+year with every indicator, unit and population group of the plan), never per cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from mch.accounts.scope import Scope
+from mch.indicators.engine import compute
+from mch.indicators.models import IndicatorVersion
+from mch.indicators.values import IndicatorValue, Period, indicator_values, spec_of
+from mch.orgunits.models import OrgUnit, UnitLineage
+from mch.plans import target_status as ts
+from mch.plans.models import Observation, Plan, Target
+from mch.plans.selectors import TargetRow, plan_target_rows
+
+# How many years before the scorecard's year feed the trend (projection to the milestone).
+TREND_YEARS = 4
+NOT_COMPUTABLE = "not_computable"
+
+
+@dataclass(frozen=True)
+class ScoreUnit:
+    unit_id: int
+    name: str
+    is_plan_unit: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    unit_id: int
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    numerator: float | None
+    denominator: float | None
+    small_numbers: bool
+    status: str  # a target_status code, or NOT_COMPUTABLE (no compute block in the catalogue)
+    reason: str
+    threshold: float | None
+    projection: ts.Projection | None
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    indicator_code: str
+    indicator_name: str
+    unit_symbol: str
+    direction: str
+    multiplier: int
+    population_code: str
+    population: str
+    target: Target | None  # the milestone target this year is judged against
+    conflict: bool  # body and annex give different targets for that milestone
+    computable: bool
+    document_actuals: list[Observation]  # the document's own figures: a separate series
+    cells: dict[int, Cell] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    plan: Plan
+    year: int
+    as_of: dt.datetime
+    units: list[ScoreUnit]
+    rows: list[ScoreRow]
+
+    def status_counts(self, unit_id: int) -> dict[str, int]:
+        counts = Counter(
+            row.cells[unit_id].status for row in self.rows if unit_id in row.cells and row.target
+        )
+        return {status: counts.get(status, 0) for status in (*ts.STATUSES, NOT_COMPUTABLE)}
+
+    @property
+    def plan_unit(self) -> ScoreUnit | None:
+        return next((u for u in self.units if u.is_plan_unit), None)
+
+
+def _year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def _successor_communes(unit: OrgUnit, day: dt.date) -> list[OrgUnit]:
+    """Communes valid on ``day`` whose territory comes (in whole or part) from ``unit``'s
+    subtree, following the lineage forward through administrative changes."""
+    current = set(OrgUnit.objects.in_subtree(unit).values_list("pk", flat=True))
+    found: set[int] = set()
+    seen = set(current)
+    for _ in range(20):
+        targets = set(
+            UnitLineage.objects.filter(source_id__in=current).values_list("target_id", flat=True)
+        )
+        targets -= seen
+        if not targets:
+            break
+        seen |= targets
+        found |= targets
+        current = targets
+    return list(
+        OrgUnit.objects.filter(pk__in=found).at_level("commune").valid_on(day).order_by("name")
+    )
+
+
+def scorecard_units(*, user: Any, plan: Plan, year: int) -> list[ScoreUnit]:
+    """The plan's unit (when wholly in the user's scope) and its communes in the user's
+    scope, valid at the end of ``year``. A plan unit dissolved by a reform (Ninh Thuận
+    into Khánh Hòa) is the sum of the communes that now hold its territory."""
+    scope = Scope.for_user(user)
+    unit = plan.scope_unit
+    day = _year_end(year)
+    if unit.is_valid_on(day):
+        communes = list(
+            OrgUnit.objects.in_subtree(unit).at_level("commune").valid_on(day).order_by("name")
+        )
+        note = ""
+    else:
+        communes = _successor_communes(unit, day)
+        note = "tổng các xã nay thuộc địa bàn này"
+    out: list[ScoreUnit] = []
+    if scope.contains(unit) or (note and communes and all(scope.contains(c) for c in communes)):
+        out.append(ScoreUnit(unit.pk, unit.name, True, note))
+    out += [ScoreUnit(c.pk, c.name, False) for c in communes if scope.contains(c)]
+    return out
+
+
+def _milestone(row: TargetRow, year: int) -> tuple[Target | None, bool]:
+    years = sorted(row.targets)
+    if not years:
+        return None, False
+    chosen = next((y for y in years if y >= year), years[-1])
+    items = row.targets[chosen]
+    return items[0], row.conflicting_years.count(chosen) > 0
+
+
+def _spec(target: Target, direction: str, multiplier: int) -> ts.TargetSpec:
+    return ts.TargetSpec(
+        comparator=target.comparator,
+        value=float(target.value) if target.value is not None else None,
+        year=target.year,
+        direction=direction,
+        baseline_year=target.baseline_year,
+        change_unit=target.change_unit or "percent",
+        lowest=0.0,
+        highest=100.0 if multiplier == 100 else None,
+    )
+
+
+def _summed(values: list[IndicatorValue], ci: str, multiplier: int) -> compute.Result:
+    nums = [v.numerator for v in values if v.numerator is not None]
+    dens = [v.denominator for v in values if v.denominator is not None]
+    if not dens:
+        return compute.result(None, None, multiplier=multiplier, ci=ci)
+    return compute.result(sum(nums), sum(dens), multiplier=multiplier, ci=ci)
+
+
+def plan_scorecard(
+    *, user: Any, plan: Plan, year: int, as_of: dt.datetime | None = None
+) -> Scorecard:
+    as_of = as_of or timezone.now()
+    today = timezone.localtime(as_of).date() if timezone.is_aware(as_of) else as_of.date()
+    units = scorecard_units(user=user, plan=plan, year=year)
+    _, target_rows = plan_target_rows(plan=plan)
+    codes = sorted({row.indicator_code for row in target_rows})
+    versions = {
+        v.indicator.code: v
+        for v in IndicatorVersion.objects.filter(indicator__code__in=codes)
+        .select_related("indicator")
+        .order_by("indicator_id", "version")
+    }
+    computable = [code for code in codes if code in versions and versions[code].compute]
+    population_codes = [_population_code(row) for row in target_rows]
+    groups = sorted(set(population_codes))
+    years = set(range(max(plan.period_start - 1, year - TREND_YEARS), year + 1))
+    for row in target_rows:
+        years |= {
+            t.baseline_year for items in row.targets.values() for t in items if t.baseline_year
+        }
+    plan_unit = next((u for u in units if u.is_plan_unit), None)
+    direct_units = [u.unit_id for u in units if not (u.is_plan_unit and u.note)]
+    commune_ids = [u.unit_id for u in units if not u.is_plan_unit]
+
+    # (code, group, unit, year) -> value: one call per year for every indicator and unit
+    found: dict[tuple[str, str, int, int], compute.Result | IndicatorValue] = {}
+    if computable and units:
+        for y in sorted(years):
+            if y > today.year:
+                continue
+            values = indicator_values(
+                user=user,
+                indicators=computable,
+                units=direct_units,
+                period=Period.year(y),
+                groups=groups,
+                as_of=as_of,
+            )
+            for v in values:
+                found[(v.indicator, v.group, v.unit_id, y)] = v
+            if plan_unit is not None and plan_unit.note:
+                for code in computable:
+                    spec = spec_of(versions[code])
+                    for group in groups:
+                        parts = [
+                            v
+                            for v in values
+                            if v.indicator == code and v.group == group and v.unit_id in commune_ids
+                        ]
+                        found[(code, group, plan_unit.unit_id, y)] = _summed(
+                            parts, spec.ci if spec else "none", versions[code].multiplier
+                        )
+
+    rows: list[ScoreRow] = []
+    for row, group in zip(target_rows, population_codes, strict=True):
+        code = row.indicator_code
+        version = versions.get(code)
+        multiplier = version.multiplier if version else 1
+        target, conflict = _milestone(row, year)
+        score = ScoreRow(
+            indicator_code=code,
+            indicator_name=row.indicator_name,
+            unit_symbol=row.unit_symbol,
+            direction=row.direction,
+            multiplier=multiplier,
+            population_code=group,
+            population=row.population,
+            target=target,
+            conflict=conflict,
+            computable=code in computable,
+            document_actuals=list(row.actuals),
+        )
+        for unit in units:
+            score.cells[unit.unit_id] = _cell(
+                score, unit.unit_id, found, sorted(years), year, today
+            )
+        rows.append(score)
+    return Scorecard(plan=plan, year=year, as_of=as_of, units=units, rows=rows)
+
+
+def _population_code(row: TargetRow) -> str:
+    for items in row.targets.values():
+        for target in items:
+            return str(target.population.code)
+    return "all"
+
+
+def _cell(
+    row: ScoreRow,
+    unit_id: int,
+    found: dict[tuple[str, str, int, int], Any],
+    years: list[int],
+    year: int,
+    today: dt.date,
+) -> Cell:
+    current = found.get((row.indicator_code, row.population_code, unit_id, year))
+    if not row.computable:
+        return Cell(
+            unit_id, None, None, None, None, None, False, NOT_COMPUTABLE,
+            "Chỉ số chưa tính được từ sổ.", None, None,
+        )  # fmt: skip
+    points = []
+    for y in years:
+        v = found.get((row.indicator_code, row.population_code, unit_id, y))
+        if v is None or v.value is None:
+            continue
+        points.append(
+            ts.Point(
+                year=y,
+                value=v.value,
+                ci_low=v.ci_low,
+                ci_high=v.ci_high,
+                numerator=v.numerator,
+                denominator=v.denominator,
+                complete=today > _year_end(y),
+            )
+        )
+    if row.target is None:
+        status = ts.TargetStatus(ts.NO_DATA, None, "", None, None, "Không có chỉ tiêu.")
+    else:
+        spec = _spec(row.target, row.direction, row.multiplier)
+        status = ts.evaluate(spec, points, current_year=year)
+    return Cell(
+        unit_id=unit_id,
+        value=current.value if current is not None else None,
+        ci_low=current.ci_low if current is not None else None,
+        ci_high=current.ci_high if current is not None else None,
+        numerator=current.numerator if current is not None else None,
+        denominator=current.denominator if current is not None else None,
+        small_numbers=bool(current.small_numbers) if current is not None else False,
+        status=status.status,
+        reason=status.reason,
+        threshold=status.threshold,
+        projection=status.projection,
+    )
