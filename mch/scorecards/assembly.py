@@ -168,11 +168,22 @@ def _summed(values: list[IndicatorValue], ci: str, multiplier: int) -> compute.R
 
 
 def plan_scorecard(
-    *, user: Any, plan: Plan, year: int, as_of: dt.datetime | None = None
+    *,
+    user: Any,
+    plan: Plan,
+    year: int,
+    as_of: dt.datetime | None = None,
+    plan_unit_only: bool = False,
 ) -> Scorecard:
+    """The scorecard of ``plan`` for ``year``; ``plan_unit_only`` keeps the plan's own unit
+    (the plan page's "Thực hiện" column, the home page) when the user may see it, and
+    computes communes only when the plan unit is their sum; a commune user keeps their
+    own communes."""
     as_of = as_of or timezone.now()
     today = timezone.localtime(as_of).date() if timezone.is_aware(as_of) else as_of.date()
     units = scorecard_units(user=user, plan=plan, year=year)
+    if plan_unit_only and units and units[0].is_plan_unit and not units[0].note:
+        units = units[:1]
     _, target_rows = plan_target_rows(plan=plan)
     codes = sorted({row.indicator_code for row in target_rows})
     versions = {
@@ -246,6 +257,8 @@ def plan_scorecard(
                 score, unit.unit_id, found, sorted(years), year, today
             )
         rows.append(score)
+    if plan_unit_only and any(u.is_plan_unit for u in units):
+        units = [u for u in units if u.is_plan_unit]
     return Scorecard(plan=plan, year=year, as_of=as_of, units=units, rows=rows)
 
 

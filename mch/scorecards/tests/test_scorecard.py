@@ -106,3 +106,45 @@ def test_exports_hold_the_same_figures(province: Province) -> None:
     assert line["Giá trị (sổ)"] == vi(100 * num / den)
     assert (line["Tử số"], line["Mẫu số"]) == (str(num), str(den))
     assert line["Tình trạng"] == found[0]["Tình trạng"]
+
+
+def test_plan_page_fills_actual_from_the_registers_beside_the_document(
+    province: Province,
+) -> None:
+    num, den = facility_births({c.pk for c in province.communes})
+    page = _client(province.officer).get(reverse("plan-detail", args=[province.plan.slug]))
+    html = page.content.decode()
+    start = html.index('<tr data-indicator="facility_birth">')
+    row = html[start : html.index("</tr>", start)]
+    engine = row[row.index('class="engine-series"') : row.index('class="doc-series"')]
+    document = row[row.index('class="doc-series"') :]
+    assert f"<strong>{vi(100 * num / den)}%</strong>" in engine
+    assert "12,3%" in document and "12,3%" not in engine
+    assert "Từ sổ" in engine and "Theo văn bản" in document
+    assert "Số liệu đến" in html
+    assert reverse("plan-scorecard", args=[province.plan.slug]) in html
+
+
+def test_home_page_counts_targets_by_status(province: Province) -> None:
+    card = plan_scorecard(user=province.officer, plan=province.plan, year=YEAR)
+    counts = card.status_counts(province.unit.pk)
+    html = _client(province.officer).get(reverse("home")).content.decode()
+    start = html.index(f'data-plan="{province.plan.slug}"')
+    item = html[start : html.index("</li>\n", html.index("status-summary", start))]
+    assert reverse("plan-scorecard", args=[province.plan.slug]) in item
+    assert counts["not_computable"] == 1
+    assert "chưa tính được từ sổ: 1" in item
+    for status, label in [("met", "đạt"), ("not_met", "không đạt")]:
+        if counts[status]:
+            assert f">{label}: {counts[status]}<" in item
+
+
+def test_commune_user_sees_their_commune_not_the_province(province: Province) -> None:
+    client = _client(province.commune_user)
+    html = client.get(reverse("plan-detail", args=[province.plan.slug])).content.decode()
+    assert "ngoài phạm vi của bạn" in html
+    home = client.get(reverse("home")).content.decode()
+    start = home.index(f'data-plan="{province.plan.slug}"')
+    item = home[start : home.index("</li>\n", home.index("status-summary", start))]
+    assert province.communes[0].name in item
+    assert province.unit.name not in item

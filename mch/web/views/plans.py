@@ -43,10 +43,14 @@ def plan_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _rows_by_objective(rows: list[TargetRow]) -> list[tuple[Any, list[TargetRow]]]:
-    groups: OrderedDict[Any, list[TargetRow]] = OrderedDict()
+def _rows_by_objective(
+    rows: list[TargetRow], scores: dict[tuple[str, str], Any] | None = None
+) -> list[tuple[Any, list[tuple[TargetRow, Any]]]]:
+    """Rows grouped by objective, each with its registers' cell for the plan's unit."""
+    groups: OrderedDict[Any, list[tuple[TargetRow, Any]]] = OrderedDict()
     for row in rows:
-        groups.setdefault(row.objective, []).append(row)
+        score = (scores or {}).get((row.indicator_code, row.population))
+        groups.setdefault(row.objective, []).append((row, score))
     return list(groups.items())
 
 
@@ -58,13 +62,24 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     for task in plan_tasks(user=request.user, plan=plan):
         tasks_by_agency.setdefault(task.agency, []).append(task)
     objectives = list(plan.objectives.all())
+    year = min(max(timezone.localdate().year, plan.period_start), plan.period_end)
+    card = plan_scorecard(user=request.user, plan=plan, year=year, plan_unit_only=True)
+    plan_unit = card.plan_unit
+    scores = {}
+    if plan_unit is not None:
+        scores = {
+            (row.indicator_code, row.population): row.cells[plan_unit.unit_id] for row in card.rows
+        }
     return render(
         request,
         "web/plans/detail.html",
         {
             "plan": plan,
             "years": years,
-            "groups": _rows_by_objective(rows),
+            "groups": _rows_by_objective(rows, scores),
+            "scorecard": card,
+            "score_year": year,
+            "plan_unit": plan_unit,
             "objectives": objectives,
             "conflicts": plan_conflicts(plan=plan),
             "budget_lines": list(plan.budget_lines.all()),
