@@ -207,7 +207,9 @@ def plan_scorecard(
     # (code, group, unit, year) -> value: one call per year for every indicator and unit
     found: dict[tuple[str, str, int, int], compute.Result | IndicatorValue] = {}
     if computable and units:
-        for y in sorted(years):
+        # Latest year first; the registers hold nothing before the first empty year, so the
+        # years before it (trend and baseline years alike) are not asked for.
+        for y in sorted(years, reverse=True):
             if y > today.year:
                 continue
             values = indicator_values(
@@ -218,6 +220,8 @@ def plan_scorecard(
                 groups=groups,
                 as_of=as_of,
             )
+            if y < year and all(v.denominator is None and v.numerator is None for v in values):
+                break
             for v in values:
                 found[(v.indicator, v.group, v.unit_id, y)] = v
             if plan_unit is not None and plan_unit.note:
