@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "mch.plans",
     "mch.registers",
     "mch.immunisation",
-    "mch.scorecards",
     "mch.web",
 ]
 
