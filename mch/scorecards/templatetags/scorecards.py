@@ -59,6 +59,16 @@ def cell_title(cell: Any, symbol: str) -> str:
         )
         if cell.small_numbers:
             parts.append(str(_("small numbers: read with care")))
+    projection = getattr(cell, "projection", None)
+    if projection is not None:
+        text = str(_("trend to %(year)s: %(value)s%(symbol)s")) % {
+            "year": projection.year,
+            "value": value1(projection.value),
+            "symbol": symbol,
+        }
+        if projection.low is not None and projection.high is not None:
+            text += f" ({value1(projection.low)}–{value1(projection.high)})"
+        parts.append(text)
     if cell.reason:
         parts.append(cell.reason)
     return " · ".join(parts)
