@@ -17,3 +17,7 @@ if settings.DEBUG:
     urlpatterns += []
 
 __all__ = ["urlpatterns", "i18n_patterns"]
+
+handler400 = "mch.web.views.errors.bad_request"
+handler403 = "mch.web.views.errors.permission_denied"
+handler404 = "mch.web.views.errors.page_not_found"

@@ -1,7 +1,9 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
+from mch.accounts.models import Role
 from mch.core.demo import DEMO_PASSWORD, DEMO_USERS, demo_setup
 
 
@@ -12,5 +14,7 @@ class Command(BaseCommand):
         demo_setup(progress=lambda message: self.stdout.write(f"  {message}"))
         self.stdout.write(self.style.SUCCESS("Dữ liệu đã sẵn sàng."))
         self.stdout.write(f"Tài khoản minh họa (mật khẩu: {DEMO_PASSWORD}):")
-        for user in DEMO_USERS:
-            self.stdout.write(f"  {user.username:<20} {user.role}")
+        with translation.override("vi"):
+            for user in DEMO_USERS:
+                role = "Quản trị hệ thống" if user.superuser else Role(user.role).label
+                self.stdout.write(f"  {user.username:<20} {role} — {user.full_name}")

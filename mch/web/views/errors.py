@@ -1,0 +1,76 @@
+"""The pages shown when a request fails: in the user's language, in the site's layout, never
+Django's technical pages. The reason a view gave (its own message) is shown; Django's generic
+English messages ("No OrgUnit matches the given query.") are not."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+GENERIC = ("matches the given query", "Forbidden", "Bad Request", "Resolver404")
+
+
+def _reason(exception: Exception | None) -> str:
+    if exception is None:
+        return ""
+    message = str(exception.args[0]) if exception.args else ""
+    if not isinstance(exception.args[0] if exception.args else None, str):
+        return ""
+    if any(marker in message for marker in GENERIC) or message.startswith("{"):
+        return ""
+    return message
+
+
+def _page(request: HttpRequest, status: int, title: str, text: str, reason: str) -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {"status": status, "title": title, "text": text, "reason": reason},
+        status=status,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(
+        request,
+        400,
+        _("The request could not be understood"),
+        _("Something in the address or the form is not valid. Go back and check what you entered."),
+        "",
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(
+        request,
+        403,
+        _("You may not open this page"),
+        _(
+            "Your account does not give access to this page or to these records. If you need "
+            "it for your work, ask the system administrator of the provincial health department."
+        ),
+        _reason(exception),
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(
+        request,
+        404,
+        _("Page not found"),
+        _("The address is wrong, or what it pointed to no longer exists or is outside your units."),
+        _reason(exception),
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _page(
+        request,
+        403,
+        _("The form has expired"),
+        _(
+            "The page was open too long or was opened in another tab. Reload it and send the form again."
+        ),
+        "",
+    )
