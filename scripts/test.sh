@@ -32,11 +32,26 @@ DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64)" DJANGO_ALLOWED_HOSTS=mch
   "$PY" manage.py check --deploy --fail-level WARNING
 
 POSTGRES_URL="${POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/mch}"
+# The two databases run side by side (one core each); each run's output is printed when it ends.
+logs="$(mktemp -d)"
+declare -A pids
 for db in ${TEST_DATABASES:-sqlite postgres}; do
-  echo "==> pytest on $db"
+  echo "==> pytest on $db (started)"
   if [ "$db" = "postgres" ]; then
-    DATABASE_URL="$POSTGRES_URL" "$PY" -m pytest -q -p no:randomly "$@"
+    DATABASE_URL="$POSTGRES_URL" "$PY" -m pytest -q -p no:randomly "$@" >"$logs/$db.log" 2>&1 &
   else
-    env -u DATABASE_URL "$PY" -m pytest -q "$@"
+    env -u DATABASE_URL "$PY" -m pytest -q "$@" >"$logs/$db.log" 2>&1 &
   fi
+  pids[$db]=$!
 done
+failed=""
+for db in "${!pids[@]}"; do
+  if ! wait "${pids[$db]}"; then failed="$failed $db"; fi
+  echo "==> pytest on $db"
+  cat "$logs/$db.log"
+done
+rm -rf "$logs"
+if [ -n "$failed" ]; then
+  echo "!! pytest failed on:$failed" >&2
+  exit 1
+fi
