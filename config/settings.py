@@ -174,7 +174,11 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+# MCH_PLAIN_HTTP=1: served over plain HTTP on this machine only (the demo on http://127.0.0.1),
+# where secure-only cookies would never come back and log-in could not work. Never behind a
+# public address: production is served over HTTPS (docs/deployment.md).
+PLAIN_HTTP = _flag("MCH_PLAIN_HTTP", False)
+if not DEBUG and not PLAIN_HTTP:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _flag("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Set up and start the system on an embedded SQLite database with demo data.
+# Set up and start the demo on an embedded SQLite database: gunicorn, debug off.
 set -euo pipefail
 source "$(dirname "$0")/bootstrap.sh" run
-export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+# The demo's settings (secret key kept in var/, local addresses, plain HTTP), exported so every
+# process started from here shares them. `DJANGO_DEBUG=1 ./scripts/start.sh` turns debug on.
+eval "$("$VENV/bin/mch" demo_env --port "${PORT:-8000}")"
 exec "$VENV/bin/mch" start --port "${PORT:-8000}"
