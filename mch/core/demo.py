@@ -98,6 +98,7 @@ def demo_setup(*, progress: Progress | None = None) -> None:
     """Reference units, demo facilities and classifications, catalogue, immunisation
     schedule, plans, users and a small generated set of registers."""
     from mch.immunisation.services import schedule_load
+    from mch.indicators.adapter.aggregates import aggregates_rebuild
     from mch.indicators.services import catalogue_load
     from mch.orgunits.demo import load_demo_facilities_and_attributes
     from mch.orgunits.reference import load_reference_units
@@ -119,3 +120,5 @@ def demo_setup(*, progress: Progress | None = None) -> None:
     demo_users_create()
     say("Sổ đăng ký minh họa (dữ liệu tổng hợp, vài xã của Khánh Hòa)…")
     demo_registers_load(progress=say)
+    say("Ô tổng hợp chỉ số (tính từ sổ)…")
+    aggregates_rebuild()

@@ -97,6 +97,21 @@ def _canonical(period: Period) -> Period | None:
     }[period.kind]()
 
 
+def _split(
+    period: Period, cutoff: dt.date, spec: ComputeSpec
+) -> tuple[Period | None, Period | None]:
+    """The part of ``period`` stored cells answer (months ended before ``cutoff``) and the
+    part computed from the records."""
+    if stored_selection(spec, period) is None:
+        return None, period
+    if period.end < cutoff:
+        return period, None
+    if spec.latest or period.start >= cutoff:
+        return None, period
+    ended = Period(period.start, cutoff - dt.timedelta(days=1), "custom")
+    return ended, Period(cutoff, period.end, "custom")
+
+
 def _resolve_units(units: Sequence[OrgUnit] | Sequence[int]) -> list[OrgUnit]:
     ids = [u if isinstance(u, int) else u.pk for u in units]
     by_id = OrgUnit.objects.in_bulk(ids)
@@ -141,7 +156,11 @@ def indicator_values(
     the units the user may see (others are left out)."""
     if attribution not in ATTRIBUTIONS:
         raise ValueError(f"attribution phải là residence hoặc service (đang là {attribution!r})")
+    # Stored cells hold every record known now: they answer for ended months when the
+    # values asked for are today's, not those known at a past date.
+    stored_allowed = as_of is None
     as_of = as_of or timezone.now()
+    cutoff = timezone.localtime(as_of).date().replace(day=1)
     scope = Scope.for_user(user)
     targets = _targets(_resolve_units(units), scope, by, period)
     rollups = {target.pk: rollup(target) for _, target in targets}
@@ -159,20 +178,26 @@ def indicator_values(
             raise ValueError(f"Không có chỉ số '{code}' trong danh mục")
         spec = spec_of(version)
         note = ""
+        sums: dict[tuple[int, str], Any]
         if spec is None:
-            sums: dict[tuple[int, str], tuple[float, float] | None] = {
-                (t.pk, g): None for _, t in targets for g in groups
-            }
+            sums = {(t.pk, g): None for _, t in targets for g in groups}
             note = "chỉ số không tính từ sổ"
         else:
-            selection = stored_selection(spec, period)
-            ready = states.get(version.pk) == AggregateState.Status.READY
-            if selection is not None and ready:
+            ready = stored_allowed and states.get(version.pk) == AggregateState.Status.READY
+            ended, current = _split(period, cutoff, spec) if ready else (None, period)
+            sums = {}
+            if ended is not None:
+                selection = stored_selection(spec, ended)
+                assert selection is not None
                 sums = _stored_sums(version, attribution, selection, rollups, filters)
-            else:
-                sums = _computed_sums(spec, attribution, period, rollups, filters, as_of)
-                if states.get(version.pk) == AggregateState.Status.BUILDING:
-                    note = "đang tính lại"
+            if current is not None:
+                live = _computed_sums(spec, attribution, current, rollups, filters, as_of)
+                for key, pair in live.items():
+                    total = sums.setdefault(key, [0.0, 0.0])
+                    total[0] += pair[0]
+                    total[1] += pair[1]
+            if states.get(version.pk) == AggregateState.Status.BUILDING:
+                note = "đang tính lại"
         for _, target in targets:
             target_note = "; ".join(filter(None, [note, *rollups[target.pk].notes]))
             for group in groups:

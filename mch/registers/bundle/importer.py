@@ -329,6 +329,10 @@ def _finish(
         if written
         else f"Từ chối {batch.file_name}: {len(errors)} lỗi, không lưu gì"
     )
+    if written:
+        from mch.indicators.adapter.aggregates import cells_touch_batch
+
+        cells_touch_batch(batch.pk)
     AuditEntry.objects.create(
         user=user,
         action=AuditAction.IMPORT,

@@ -50,6 +50,11 @@ def audit_log(
     import_batch_id: int | None = None,
 ) -> AuditEntry:
     actor = user if user is not None and getattr(user, "is_authenticated", False) else None
+    if action not in (AuditAction.VIEW, AuditAction.EXPORT) and person_id is not None:
+        # What the change can move in the stored indicator cells, refreshed on commit.
+        from mch.indicators.adapter.aggregates import cells_touch, units_in_changes
+
+        cells_touch(person_ids=[person_id], units=units_in_changes(changes or {}))
     return AuditEntry.objects.create(
         user=actor,
         action=action,

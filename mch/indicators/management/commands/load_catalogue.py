@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mch.indicators.adapter.aggregates import aggregates_rebuild, versions_unbuilt
 from mch.indicators.registry import CatalogueError
 from mch.indicators.services import catalogue_load
 
@@ -50,4 +51,9 @@ class Command(BaseCommand):
                     f"{', '.join(summary.not_in_files)}"
                 )
             )
+        unbuilt = versions_unbuilt()
+        if unbuilt:
+            out.write(f"Tính lại ô tổng hợp của {len(unbuilt)} phiên bản mới…")
+            written = aggregates_rebuild(versions=unbuilt)
+            out.write(f"  {written} ô")
         out.write(self.style.SUCCESS("Đã nạp danh mục chỉ số."))

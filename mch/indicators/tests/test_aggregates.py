@@ -1,0 +1,202 @@
+"""Stored indicator cells: a rebuild gives the numbers a live computation gives, every
+write path keeps them current on commit (reconcile finds no difference after each
+scenario), and a tampered cell is both what the pages read and what reconcile reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from mch.indicators.adapter.aggregates import aggregates_rebuild, aggregates_reconcile
+from mch.indicators.models import AggregateState, IndicatorCell
+from mch.indicators.values import Period, indicator_values
+from mch.registers import services
+from mch.registers.models import Birth, Delivery
+from mch.registers.testing import TODAY, RegisterWorld
+
+from .test_values_api import rw  # noqa: F401  (the fixture)
+
+D = dt.date
+_numbers = itertools.count(100)
+CODES = ["facility_birth", "low_birth_weight", "neonatal_mortality", "live_births_count"]
+PERIODS = [Period.year(2025), Period.quarter(2025, 4), Period.years(2024, 2026)]
+
+
+def _values(world: RegisterWorld, *, live: bool) -> dict[tuple, tuple]:
+    codes = [c for c in CODES if c in _known()]
+    out = {}
+    for period in PERIODS:
+        for by in (None, "commune"):
+            rows = indicator_values(
+                user=world.officer,
+                indicators=codes,
+                units=[world.province],
+                period=period,
+                groups=("all", "ethnic_minority_area"),
+                by=by,
+                as_of=timezone.now() if live else None,
+            )
+            for row in rows:
+                key = (row.indicator, row.unit_id, period.label, row.group)
+                out[key] = (row.numerator, row.denominator)
+    return out
+
+
+def _known() -> set[str]:
+    from mch.indicators.models import Indicator
+
+    return set(Indicator.objects.values_list("code", flat=True))
+
+
+def _assert_current(world: RegisterWorld) -> None:
+    assert aggregates_reconcile() == []
+    assert _values(world, live=False) == _values(world, live=True)
+
+
+@pytest.fixture
+def built(rw: RegisterWorld) -> RegisterWorld:  # noqa: F811
+    aggregates_rebuild()
+    return rw
+
+
+def test_rebuild_marks_versions_ready_and_equals_the_live_computation(built) -> None:
+    states = AggregateState.objects.all()
+    assert states and all(s.status == "ready" and s.progress == 100 for s in states)
+    assert IndicatorCell.objects.exists()
+    _assert_current(built)
+
+
+def test_pages_read_the_stored_cells_and_reconcile_reports_a_tampered_one(built) -> None:
+    def value() -> float | None:
+        return indicator_values(
+            user=built.officer,
+            indicators=["facility_birth"],
+            units=[built.commune],
+            period=Period.year(2025),
+        )[0].denominator
+
+    before = value()
+    cell = IndicatorCell.objects.filter(
+        version__indicator__code="facility_birth",
+        unit_id=built.commune.pk,
+        period_start__year=2025,
+        attribution=1,
+    ).first()
+    assert cell is not None and before
+    IndicatorCell.objects.filter(pk=cell.pk).update(denominator=cell.denominator + 5)
+    assert value() == before + 5
+    differences = aggregates_reconcile()
+    assert [(d.indicator, d.unit_id) for d in differences] == [("facility_birth", built.commune.pk)]
+    assert differences[0].stored[1] == differences[0].computed[1] + 5  # type: ignore[index]
+    with pytest.raises(CommandError, match="1 ô khác"):
+        call_command("reconcile_indicators")
+
+
+def _deliver(world: RegisterWorld, *, when: dt.date, weight: int, unit: str = "commune"):
+    staff = world.staff if unit == "commune" else world.other_staff
+    mother = services.person_register(
+        user=staff,
+        full_name=f"Người Mẹ Số {next(_numbers)}",
+        sex="F",
+        birth_date=D(1996, 3, 3),
+        residence_unit=getattr(world, unit),
+        today=TODAY,
+    )
+    return mother, services.delivery_record(
+        user=staff,
+        person=mother,
+        date=when,
+        place="facility",
+        facility=world.station if unit == "commune" else world.other_station,
+        attendant="midwife",
+        babies=[services.BirthInput(sex="M", birth_weight_g=weight)],
+        today=TODAY,
+    )
+
+
+def _new_delivery(world: RegisterWorld) -> None:
+    _deliver(world, when=D(2025, 6, 2), weight=2200)
+
+
+def _corrected_delivery(world: RegisterWorld) -> None:
+    delivery = Delivery.objects.filter(residence_unit=world.commune, date__year=2025).first()
+    assert delivery is not None
+    services.delivery_record(
+        user=world.staff,
+        person=delivery.person,
+        delivery=delivery,
+        date=D(2024, 12, 30),
+        place="home",
+        attendant="midwife",
+        today=TODAY,
+    )
+
+
+def _neonatal_death_and_its_correction(world: RegisterWorld) -> None:
+    _, delivery = _deliver(world, when=D(2025, 9, 1), weight=2600)
+    child = Birth.objects.get(delivery=delivery).person
+    death = services.death_record(
+        user=world.staff, person=child, date=D(2025, 9, 20), place="home", today=TODAY
+    )
+    services.death_record(
+        user=world.staff, person=child, date=D(2025, 10, 15), place="home", today=TODAY, death=death
+    )
+
+
+def _move_and_merge(world: RegisterWorld) -> None:
+    mother, _ = _deliver(world, when=D(2025, 4, 4), weight=3000, unit="other_commune")
+    services.person_move(
+        user=world.officer,
+        person=mother,
+        residence_unit=world.commune,
+        moved_on=D(2025, 1, 1),
+        today=TODAY,
+    )
+    twin, _ = _deliver(world, when=D(2025, 7, 7), weight=2400)
+    keep, _ = _deliver(world, when=D(2023, 7, 7), weight=3100)
+    services.person_merge(user=world.officer, keep=keep, duplicate=twin)
+
+
+SCENARIOS: list[Callable[[RegisterWorld], None]] = [
+    _new_delivery,
+    _corrected_delivery,
+    _neonatal_death_and_its_correction,
+    _move_and_merge,
+]
+
+
+def test_every_write_keeps_the_cells_current(built, django_capture_on_commit_callbacks) -> None:
+    """One world, the scenarios one after another, reconciled after each."""
+    for scenario in SCENARIOS:
+        with django_capture_on_commit_callbacks(execute=True):
+            scenario(built)
+        assert aggregates_reconcile() == [], scenario.__name__
+        assert _values(built, live=False) == _values(built, live=True), scenario.__name__
+
+
+def test_a_new_definition_version_is_built_when_the_catalogue_is_loaded(built, tmp_path) -> None:
+    from mch.indicators.models import Indicator
+    from mch.indicators.services import indicator_version_create
+
+    indicator = Indicator.objects.get(code="low_birth_weight")
+    version = indicator_version_create(
+        indicator=indicator, changes={"notes": "ghi chú mới"}, reason="thử", user=None
+    )
+    from mch.indicators.adapter.aggregates import versions_unbuilt
+
+    assert versions_unbuilt() == [version]
+    values = indicator_values(
+        user=built.officer,
+        indicators=["low_birth_weight"],
+        units=[built.province],
+        period=Period.year(2025),
+    )
+    assert values[0].version == version.version  # computed from the records meanwhile
+    aggregates_rebuild(versions=versions_unbuilt())
+    assert versions_unbuilt() == []
+    _assert_current(built)
