@@ -140,6 +140,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
+# Entries of who viewed or exported whose records are deleted after this many days by
+# `mch prune_audit` (0: kept for ever); entries of changes to records are never deleted.
+AUDIT_READ_RETENTION_DAYS = int(os.environ.get("MCH_AUDIT_READ_RETENTION_DAYS", "730"))
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "mch" / "locale"]

@@ -27,3 +27,8 @@ def can_see_people(user: Any) -> bool:
             or user.role in {Role.PROVINCE_OFFICER, Role.COMMUNE_STAFF, Role.HOSPITAL_STAFF}
         )
     )
+
+
+def can_audit_reads(user: Any) -> bool:
+    """Who opened or exported whose records: province programme officers, for their province."""
+    return bool(user.is_authenticated and (user.is_superuser or user.role == Role.PROVINCE_OFFICER))

@@ -7,16 +7,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from mch.accounts.permissions import can_see_people
+from mch.accounts.permissions import can_audit_reads, can_see_people
 from mch.accounts.scope import Scope
 from mch.core.text import name_key
 from mch.orgunits.models import OrgUnit
 
 from .models import (
     AntenatalVisit,
+    AuditAction,
     AuditEntry,
     Birth,
     CheckUp,
@@ -192,3 +195,64 @@ def handbook(*, user: Any, pk: int) -> Handbook:
         .order_by("-at", "-id")[:200]
     )
     return book
+
+
+# ---------------------------------------------------------------------- audit of reads
+
+READ_ACTIONS = (AuditAction.VIEW, AuditAction.EXPORT)
+# Lists and exports name their people in ``changes`` (worklists: "people", worklist exports:
+# "person_ids"); the stored JSON text is "[1, 2]" on PostgreSQL and "[1,2]" on SQLite.
+_LISTED_PEOPLE_KEYS = ("people", "person_ids")
+
+
+def audit_readers(*, user: Any) -> QuerySet[Any]:
+    """The users whose reads ``user`` may audit: those assigned a unit in the user's scope."""
+    users = get_user_model().objects.order_by("username")
+    if not can_audit_reads(user):
+        return users.none()
+    scope = Scope.for_user(user)
+    if scope.unrestricted:
+        return users
+    return users.filter(pk__in=users.filter(scope.unit_q("units")).values("pk"))
+
+
+def audit_read_list(
+    *,
+    user: Any,
+    reader_id: int | None = None,
+    person_id: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    action: str = "",
+) -> QuerySet[AuditEntry]:
+    """Views and exports of identifiable records, newest first, that ``user`` may audit: those
+    made by a user of their units, and those of a person of their units by anyone."""
+    rows = AuditEntry.objects.filter(action__in=READ_ACTIONS)
+    if not can_audit_reads(user):
+        return rows.none()
+    if not Scope.for_user(user).unrestricted:
+        people = Person.objects.filter(people_scope_q(user)).values("pk")
+        readers = audit_readers(user=user).values("pk")
+        rows = rows.filter(Q(user_id__in=readers) | Q(person_id__in=people))
+    if reader_id is not None:
+        rows = rows.filter(user_id=reader_id)
+    if person_id is not None:
+        named = Q(person_id=person_id)
+        for key in _LISTED_PEOPLE_KEYS:
+            named |= Q(**{f"changes__{key}__regex": rf"[\[ ,]{person_id}[,\]]"})
+        rows = rows.filter(named)
+    zone = timezone.get_current_timezone()
+    if since is not None:
+        rows = rows.filter(at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=zone))
+    if until is not None:
+        next_day = until + dt.timedelta(days=1)
+        rows = rows.filter(at__lt=dt.datetime.combine(next_day, dt.time.min, tzinfo=zone))
+    if action in READ_ACTIONS:
+        rows = rows.filter(action=action)
+    return rows.select_related("user").order_by("-at", "-id")
+
+
+def audit_people_names(*, user: Any, ids: set[int]) -> dict[int, str]:
+    """Names of the people among ``ids`` that ``user`` may see (others stay unnamed)."""
+    rows = Person.objects.filter(people_scope_q(user), pk__in=ids).values_list("pk", "full_name")
+    return dict(rows)

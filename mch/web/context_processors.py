@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
-from mch.accounts.permissions import can_manage_plans, can_see_people
+from mch.accounts.permissions import can_audit_reads, can_manage_plans, can_see_people
 
 _SECTIONS = {
     "home": "home",
@@ -17,6 +17,7 @@ _SECTIONS = {
     "plan-import": "plans",
     "indicator-list": "indicators",
     "indicator-detail": "indicators",
+    "audit-reads": "audit",
 }
 _PREFIXES = (("person-", "people"), ("worklist", "worklists"), ("record-", "people"))
 
@@ -38,4 +39,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_section": section,
         "nav_can_manage_plans": bool(user is not None and can_manage_plans(user)),
         "nav_can_see_people": bool(user is not None and can_see_people(user)),
+        "nav_can_audit_reads": bool(user is not None and can_audit_reads(user)),
     }

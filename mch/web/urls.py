@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import home, indicators, people, plans, units
+from .views import audit, home, indicators, people, plans, units
 from .views import register_import as register_views
 from .views import worklists as worklist_views
 from .views.auth import LoginView
@@ -46,5 +46,6 @@ urlpatterns = [
     path("so/xuat/", register_views.export_page, name="register-export"),
     path("so/xuat/<slug:file>.<slug:fmt>", register_views.export_file, name="register-export-file"),
     path("so/mau.xlsx", register_views.template_download, name="register-template"),
+    path("so/nhat-ky-truy-cap/", audit.read_audit, name="audit-reads"),
     path("so/", include("mch.web.views.records.urls")),
 ]

@@ -56,7 +56,8 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEntry(models.Model):
-    """Who did what to which record, when. Never updated or deleted by the application."""
+    """Who did what to which record, when. Never updated; never deleted by the application,
+    except views and exports older than AUDIT_READ_RETENTION_DAYS (``audit_reads_prune``)."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

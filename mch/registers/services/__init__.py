@@ -1,6 +1,6 @@
 """Every write to the registers: validated, scoped, audited, atomic."""
 
-from .audit import audit_log, audit_view
+from .audit import audit_log, audit_reads_prune, audit_view
 from .child import (
     checkup_record,
     death_notify,
@@ -23,6 +23,7 @@ __all__ = [
     "BirthInput",
     "antenatal_visit_record",
     "audit_log",
+    "audit_reads_prune",
     "audit_view",
     "checkup_record",
     "death_notify",

@@ -6,6 +6,7 @@ import datetime as dt
 import decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Model
 
 from ..models import AuditAction, AuditEntry
@@ -70,3 +71,25 @@ def audit_log(
 def audit_view(*, user: Any, person_id: int, note: str = "") -> AuditEntry:
     """Log that a user opened an identifiable record (Law 91/2025/QH15)."""
     return audit_log(user=user, action=AuditAction.VIEW, person_id=person_id, note=note)
+
+
+READ_ACTIONS = (AuditAction.VIEW, AuditAction.EXPORT)
+PRUNE_BATCH = 5000
+
+
+def audit_reads_prune(*, before: dt.datetime, dry_run: bool = False) -> int:
+    """Delete the entries of views and exports made before ``before``; return how many.
+
+    Only reads: the entries of creations, changes, merges, imports and deletions are the
+    history of a person's record and are never pruned. Deleted in batches so a large trail
+    never holds a long lock."""
+    rows = AuditEntry.objects.filter(action__in=READ_ACTIONS, at__lt=before)
+    if dry_run:
+        return rows.count()
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(rows.order_by("id").values_list("id", flat=True)[:PRUNE_BATCH])
+            if not ids:
+                return deleted
+            deleted += AuditEntry.objects.filter(id__in=ids).delete()[0]
