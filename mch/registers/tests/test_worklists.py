@@ -491,6 +491,22 @@ def test_village_filter(rw) -> None:
     assert worklists.worklist_villages(user=rw.staff, unit=rw.commune) == ["Thôn Bắc", "Thôn Nam"]
 
 
+def test_villages_in_natural_order_on_the_filter_and_the_rows(rw) -> None:
+    for name, village in [
+        ("Mười", "Thôn 10"),
+        ("Hai", "Thôn 2"),
+        ("Một", "thôn 1"),
+        ("Một b", "Thôn 1"),
+    ]:
+        child(rw, days_ago(70), name=name, village=village)
+    assert worklists.worklist_villages(user=rw.staff, unit=rw.commune) == [
+        "thôn 1",
+        "Thôn 2",
+        "Thôn 10",
+    ]
+    assert [r.village for r in immunisation(rw)] == ["thôn 1", "Thôn 1", "Thôn 2", "Thôn 10"]
+
+
 def test_users_who_may_not_see_people_are_refused(rw) -> None:
     with pytest.raises(PermissionDenied):
         worklists.immunisation_due(user=rw.leader, unit=rw.commune, as_of=AS_OF)

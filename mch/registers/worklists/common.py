@@ -15,11 +15,13 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 
 from mch.accounts.permissions import can_see_people
 from mch.accounts.scope import Scope
+from mch.core.text import natural_key
 from mch.orgunits.models import OrgUnit
 
 from .. import rules
 from ..models import Person
 from ..selectors import people_scope_q
+from ..villages import village_names
 
 
 class Urgency(StrEnum):
@@ -139,19 +141,16 @@ def worklist_units(*, user: Any, as_of: dt.date) -> list[OrgUnit]:
 
 
 def worklist_villages(*, user: Any, unit: OrgUnit) -> list[str]:
-    """Villages named on the people of a commune (in scope), sorted."""
+    """Villages named on the people of a commune (in scope), in natural order."""
     require(user)
     names = (
         Person.objects.filter(people_q(user, unit, ""))
         .exclude(village="")
-        .order_by("village")
+        .order_by()
         .values_list("village", flat=True)
         .distinct()
     )
-    unique: dict[str, str] = {}
-    for name in names:
-        unique.setdefault(" ".join(name.split()).casefold(), " ".join(name.split()))
-    return sorted(unique.values(), key=str.casefold)
+    return village_names(names)
 
 
 # ---------------------------------------------------------------------- shared pieces
@@ -210,9 +209,18 @@ def z_text(value: float | None) -> str:
 
 
 def sort_rows(rows: Iterable[Row], first: Callable[[Row], Any] | None = None) -> list[Row]:
+    """Most urgent first (or by ``first``), then by village in natural order, then name."""
+    villages: dict[str, tuple[object, ...]] = {}
+
+    def village(name: str) -> tuple[object, ...]:
+        found = villages.get(name)
+        if found is None:
+            found = villages[name] = natural_key(" ".join(name.split()).casefold())
+        return found
+
     def key(row: Row) -> tuple[Any, ...]:
         head = first(row) if first else URGENCY_ORDER[row.status]
-        return (head, row.village.casefold(), row.name.casefold(), row.person_id)
+        return (head, village(row.village), row.name.casefold(), row.person_id)
 
     return sorted(rows, key=key)
 

@@ -137,6 +137,21 @@ def test_search_answers_htmx_with_the_rows_only(rw, as_user) -> None:
     assert "<html" not in page
 
 
+def test_the_village_choices_are_in_natural_order(rw, as_user) -> None:
+    for village in ("Thôn 10", "Thôn 2", "Thôn 1"):
+        services.person_register(
+            user=rw.staff,
+            full_name=f"Lò Thị {village}",
+            sex="F",
+            residence_unit=rw.commune,
+            village=village,
+            today=TODAY,
+        )
+    html = text(as_user(rw.staff).get(reverse("person-list")))
+    datalist = html[html.index('<datalist id="villages">') :].split("</datalist>")[0]
+    assert re.findall(r'value="([^"]+)"', datalist) == ["Thôn 1", "Thôn 2", "Thôn 10"]
+
+
 def test_another_communes_staff_neither_finds_nor_opens_the_person(rw, as_user) -> None:
     person = lan(rw, national_id=LAN_ID)
     client = as_user(rw.other_staff)

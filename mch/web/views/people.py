@@ -35,6 +35,7 @@ from mch.registers.bundle.spec import CHOICES
 from mch.registers.ethnicities import ETHNICITIES, ethnicity_name
 from mch.registers.models import Education, Person, Poverty, Sex
 from mch.registers.rules import Problem, RecordInvalid
+from mch.registers.villages import village_names
 
 PER_PAGE = 25
 CHILD_YEARS = 6  # the handbook follows a child until 6
@@ -157,11 +158,11 @@ def villages_in_scope(user: Any) -> list[str]:
     rows = (
         Person.objects.filter(selectors.people_scope_q(user))
         .exclude(village="")
-        .order_by("village")
+        .order_by()
         .values_list("village", flat=True)
         .distinct()
     )
-    return list(rows[:300])
+    return village_names(rows)[:300]
 
 
 # ---------------------------------------------------------------------- forms
