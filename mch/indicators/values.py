@@ -24,7 +24,7 @@ from .adapter import facts
 from .adapter.profiles import ProfileMap
 from .adapter.units import Rollup, rollup
 from .groups import group_filters, profiles_in
-from .models import AggregateState, Attribution, GroupProfile, IndicatorCell, IndicatorVersion
+from .models import AggregateState, Attribution, IndicatorCell, IndicatorVersion
 
 __all__ = ["IndicatorValue", "Period", "indicator_values"]
 
@@ -97,6 +97,10 @@ def _canonical(period: Period) -> Period | None:
     }[period.kind]()
 
 
+def _local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+
+
 def _split(
     period: Period, cutoff: dt.date, spec: ComputeSpec
 ) -> tuple[Period | None, Period | None]:
@@ -151,16 +155,19 @@ def indicator_values(
     attribution: str = "residence",
     by: str | None = None,
     as_of: dt.datetime | None = None,
+    stored: bool = True,
 ) -> list[IndicatorValue]:
     """One value per indicator × unit (or commune inside it, ``by="commune"``) × group, for
-    the units the user may see (others are left out)."""
+    the units the user may see (others are left out). ``stored=False`` computes everything
+    from the records (what reconcile and the tests compare the stored cells with)."""
     if attribution not in ATTRIBUTIONS:
         raise ValueError(f"attribution phải là residence hoặc service (đang là {attribution!r})")
     # Stored cells hold every record known now: they answer for ended months when the
-    # values asked for are today's, not those known at a past date.
-    stored_allowed = as_of is None
+    # values asked for are today's, not those known at a past date (the engine reads
+    # "as of" by day).
     as_of = as_of or timezone.now()
-    cutoff = timezone.localtime(as_of).date().replace(day=1)
+    stored_allowed = stored and _local_day(as_of) >= timezone.localdate()
+    cutoff = _local_day(as_of).replace(day=1)
     scope = Scope.for_user(user)
     targets = _targets(_resolve_units(units), scope, by, period)
     rollups = {target.pk: rollup(target) for _, target in targets}
@@ -171,6 +178,7 @@ def indicator_values(
             "version_id", "status"
         )
     )
+    profiles = ProfileMap(persist=False)  # one read of the profiles for every indicator
     out: list[IndicatorValue] = []
     for code in indicators:
         version = versions.get(code)
@@ -189,9 +197,11 @@ def indicator_values(
             if ended is not None:
                 selection = stored_selection(spec, ended)
                 assert selection is not None
-                sums = _stored_sums(version, attribution, selection, rollups, filters)
+                sums = _stored_sums(
+                    version, attribution, selection, rollups, filters, profiles.items()
+                )
             if current is not None:
-                live = _computed_sums(spec, attribution, current, rollups, filters, as_of)
+                live = _computed_sums(spec, attribution, current, rollups, filters, as_of, profiles)
                 for key, pair in live.items():
                     total = sums.setdefault(key, [0.0, 0.0])
                     total[0] += pair[0]
@@ -254,8 +264,8 @@ def _stored_sums(
     selection: dict[str, Any],
     rollups: dict[int, Rollup],
     filters: dict[str, list[Any]],
+    profiles: list[tuple[int, dict[str, Any]]],
 ) -> dict[tuple[int, str], Any]:
-    profiles = list(GroupProfile.objects.values_list("pk", "attrs"))
     all_units = {unit for roll in rollups.values() for unit in roll.weights}
     sums: dict[tuple[int, str], list[float]] = {}
     for group, group_filter in filters.items():
@@ -284,9 +294,9 @@ def _computed_sums(
     rollups: dict[int, Rollup],
     filters: dict[str, list[Any]],
     as_of: dt.datetime,
+    profiles: ProfileMap,
 ) -> dict[tuple[int, str], Any]:
     all_units = {unit for roll in rollups.values() for unit in roll.weights}
-    profiles = ProfileMap(persist=False)
     counts = [spec.numerator] + ([spec.denominator] if spec.denominator else [])
     batches = facts.load(counts, profiles, period.start, period.end, all_units)
     cells = compute.cells(
