@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import audit, home, indicators, people, plans, units
+from .views import audit, equity, home, indicators, people, plans, units
 from .views import register_import as register_views
 from .views import worklists as worklist_views
 from .views.auth import LoginView
@@ -20,6 +20,7 @@ urlpatterns = [
     path("ke-hoach/<slug:slug>/xuat.json", plans.plan_export_json, name="plan-export"),
     path("chi-so/", indicators.indicator_index, name="indicator-list"),
     path("chi-so/<slug:code>/", indicators.indicator_detail, name="indicator-detail"),
+    path("chi-so/<slug:code>/cong-bang/", equity.indicator_equity, name="indicator-equity"),
     path("nguoi/", people.person_index, name="person-list"),
     path("nguoi/them/", people.person_register, name="person-register"),
     path("nguoi/<int:pk>/", people.person_detail, name="person-detail"),
