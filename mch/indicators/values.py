@@ -22,7 +22,7 @@ from mch.orgunits.models import OrgUnit
 
 from .adapter import facts
 from .adapter.profiles import ProfileMap
-from .adapter.units import Rollup, rollup
+from .adapter.units import Rollup, rollup, successor_communes
 from .groups import group_filters, profiles_in
 from .models import AggregateState, Attribution, IndicatorCell, IndicatorVersion
 
@@ -133,11 +133,14 @@ def _targets(
         if by is None:
             out.append((unit, unit))
         elif by == "commune":
+            # A unit dissolved by a reform: the communes that now hold its territory.
             communes = (
                 OrgUnit.objects.in_subtree(unit)
                 .at_level("commune")
                 .valid_on(period.end)
                 .order_by("code")
+                if unit.is_valid_on(period.end)
+                else successor_communes(unit, period.end)
             )
             out += [(unit, commune) for commune in communes if scope.contains(commune)]
         else:

@@ -19,10 +19,11 @@ from typing import Any
 from django.utils import timezone
 
 from mch.accounts.scope import Scope
+from mch.indicators.adapter.units import successor_communes
 from mch.indicators.engine import compute
 from mch.indicators.models import IndicatorVersion
 from mch.indicators.values import IndicatorValue, Period, indicator_values, spec_of
-from mch.orgunits.models import OrgUnit, UnitLineage
+from mch.orgunits.models import OrgUnit
 from mch.plans import target_status as ts
 from mch.plans.models import Observation, Plan, Target
 from mch.plans.selectors import TargetRow, plan_target_rows
@@ -94,27 +95,6 @@ def _year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
 
-def _successor_communes(unit: OrgUnit, day: dt.date) -> list[OrgUnit]:
-    """Communes valid on ``day`` whose territory comes (in whole or part) from ``unit``'s
-    subtree, following the lineage forward through administrative changes."""
-    current = set(OrgUnit.objects.in_subtree(unit).values_list("pk", flat=True))
-    found: set[int] = set()
-    seen = set(current)
-    for _ in range(20):
-        targets = set(
-            UnitLineage.objects.filter(source_id__in=current).values_list("target_id", flat=True)
-        )
-        targets -= seen
-        if not targets:
-            break
-        seen |= targets
-        found |= targets
-        current = targets
-    return list(
-        OrgUnit.objects.filter(pk__in=found).at_level("commune").valid_on(day).order_by("name")
-    )
-
-
 def scorecard_units(*, user: Any, plan: Plan, year: int) -> list[ScoreUnit]:
     """The plan's unit (when wholly in the user's scope) and its communes in the user's
     scope, valid at the end of ``year``. A plan unit dissolved by a reform (Ninh Thuận
@@ -128,7 +108,7 @@ def scorecard_units(*, user: Any, plan: Plan, year: int) -> list[ScoreUnit]:
         )
         note = ""
     else:
-        communes = _successor_communes(unit, day)
+        communes = successor_communes(unit, day)
         note = "tổng các xã nay thuộc địa bàn này"
     out: list[ScoreUnit] = []
     if scope.contains(unit) or (note and communes and all(scope.contains(c) for c in communes)):

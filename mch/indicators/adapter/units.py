@@ -5,6 +5,7 @@ old unit for the primary successor when the share is unknown — and says so).""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -76,3 +77,24 @@ def rollup(unit: OrgUnit) -> Rollup:
         if not frontier:
             break
     return out
+
+
+def successor_communes(unit: OrgUnit, day: dt.date) -> list[OrgUnit]:
+    """Communes valid on ``day`` whose territory comes (in whole or part) from ``unit``'s
+    subtree, following the lineage forward through administrative changes."""
+    current = set(OrgUnit.objects.in_subtree(unit).values_list("pk", flat=True))
+    found: set[int] = set()
+    seen = set(current)
+    for _ in range(_MAX_STEPS):
+        targets = set(
+            UnitLineage.objects.filter(source_id__in=current).values_list("target_id", flat=True)
+        )
+        targets -= seen
+        if not targets:
+            break
+        seen |= targets
+        found |= targets
+        current = targets
+    return list(
+        OrgUnit.objects.filter(pk__in=found).at_level("commune").valid_on(day).order_by("name")
+    )

@@ -17,6 +17,7 @@ from mch.indicators.selectors import indicator_get, indicator_list
 from mch.indicators.values import IndicatorValue, Period, indicator_values
 from mch.orgunits.models import OrgUnit
 from mch.plans.models import Plan, Target
+from mch.plans.target_status import UnitCount, gap_contributions
 
 TREND_YEARS = 6
 ABSOLUTE = ("dat", "tren", "duoi", "xuong", "duy_tri", "bare")
@@ -102,6 +103,39 @@ def _targets(indicator: Indicator, unit: OrgUnit) -> list[dict[str, Any]]:
     return out
 
 
+def _holding_back(
+    communes: list[IndicatorValue],
+    names: dict[int, OrgUnit],
+    targets: list[dict[str, Any]],
+    year: int,
+    latest: IndicatorVersion,
+) -> dict[str, Any] | None:
+    """The communes that hold the unit back from the plan's target of ``year`` (or the
+    next milestone after it): each one's events beyond what the target allows, which add
+    up to the unit's own (mch.plans.target_status.gap_contributions)."""
+    ahead = [t for t in targets if t["year"] >= year] or targets[-1:]
+    if not ahead or len(communes) < 2:
+        return None
+    target = ahead[0]
+    breakdown = gap_contributions(
+        [UnitCount(v.unit_id, v.numerator, v.denominator) for v in communes],
+        threshold=target["value"],
+        direction=latest.direction,
+        multiplier=latest.multiplier,
+    )
+    behind = [c for c in breakdown.contributions if c.excess > 0.005]
+    largest = max((c.excess for c in behind), default=0.0)
+    return {
+        "target": target,
+        "excess": breakdown.excess,
+        "rows": [
+            {"unit": names[c.unit_id], "c": c, "bar": round(100 * c.excess / largest)}
+            for c in behind
+        ],
+        "lower": latest.direction == "lower",
+    }
+
+
 def _plan_name(plan: Plan) -> str:
     """The document's number ("45/KH-UBND"); its slug when the number was left blank."""
     return plan.number if any(c.isdigit() for c in plan.number) else plan.slug
@@ -174,6 +208,7 @@ def _figures(
         if v.value is not None
     ]
     without_data = [names[v.unit_id] for v in communes if v.value is None]
+    targets = _targets(indicator, unit)
     groups = [
         "all",
         *PopulationGroup.objects.exclude(code="all")
@@ -196,10 +231,11 @@ def _figures(
         "ranked": ranked,
         "without_data": without_data,
         "by_group": by_group,
+        "holding_back": _holding_back(communes, names, targets, chosen, latest),
         "chart": {
             "yearly": yearly,
             "monthly": monthly,
-            "targets": _targets(indicator, unit),
+            "targets": targets,
             "unit_symbol": latest.unit_symbol,
             "year": year,
         },
