@@ -90,6 +90,18 @@ def test_bac_giang_budget_is_stated_in_total_and_per_year(loaded) -> None:
     assert lines == {None: 745_880_000, 2024: 378_940_000, 2025: 366_940_000}
 
 
+def test_bac_giang_plan_page_totals_the_budget_once_and_says_no_null(loaded, client) -> None:
+    client.force_login(User.objects.get(username="sobacninh"))
+
+    page = client.get("/ke-hoach/bac-giang-kh-bmte-2024/").content.decode()
+
+    budget = page[page.index('id="budget"') :]
+    budget = budget[: budget.index("</table>")]
+    assert "745.880.000" in budget.split("<tfoot>")[1]
+    assert "1.491.760.000" not in page
+    assert "null" not in page
+
+
 def test_a_khanh_hoa_commune_reads_the_ninh_thuan_plans_but_not_lam_dong_ones(loaded) -> None:
     visible = set(
         plan_list(user=User.objects.get(username="tram.phanrang")).values_list("slug", flat=True)

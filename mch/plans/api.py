@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from mch.accounts.permissions import can_manage_plans
 
+from .budget import plan_budget
 from .models import BudgetLine, Objective, Observation, Plan, Target, Task
 from .selectors import plan_get, plan_list, plan_tasks
 from .services import PlanFileError, plan_export, plan_import
@@ -91,7 +92,7 @@ class ObservationSerializer(_ValueFields, serializers.ModelSerializer[Observatio
 class BudgetLineSerializer(serializers.ModelSerializer[BudgetLine]):
     class Meta:
         model = BudgetLine
-        fields = ["year", "amount_vnd", "funding_source", "item", "quote"]
+        fields = ["id", "year", "amount_vnd", "funding_source", "item", "quote", "part_of"]
 
 
 class TaskSerializer(serializers.ModelSerializer[Task]):
@@ -131,6 +132,9 @@ class PlanDetailSerializer(PlanSerializer):
     targets = TargetSerializer(many=True, read_only=True)
     observations = ObservationSerializer(many=True, read_only=True)
     budget = BudgetLineSerializer(many=True, read_only=True, source="budget_lines")
+    budget_total_vnd = serializers.SerializerMethodField(
+        help_text="Every amount once: whole-period lines plus yearly lines not part of one."
+    )
     # Set by the view from ``plan_tasks``: department users see only their agency's tasks.
     tasks = TaskSerializer(many=True, read_only=True, source="visible_tasks")
 
@@ -150,8 +154,12 @@ class PlanDetailSerializer(PlanSerializer):
             "targets",
             "observations",
             "budget",
+            "budget_total_vnd",
             "tasks",
         ]
+
+    def get_budget_total_vnd(self, plan: Plan) -> int:
+        return plan_budget(plan=plan).total
 
 
 class PlanFileSerializer(serializers.Serializer[Any]):

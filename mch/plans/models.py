@@ -176,6 +176,14 @@ class BudgetLine(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
     year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty: whole period")
     amount_vnd = models.BigIntegerField()
+    part_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="parts",
+        help_text="The whole-period line this yearly amount is part of (mch.plans.budget).",
+    )
     funding_source = models.TextField(blank=True)
     item = models.TextField(blank=True)
     quote = models.TextField(blank=True)
@@ -185,7 +193,7 @@ class BudgetLine(models.Model):
         ordering = ["plan_id", "order"]
 
     def __str__(self) -> str:
-        return f"{self.year or '—'}: {self.amount_vnd:,} VND"
+        return f"{self.year or 'cả giai đoạn'}: {self.amount_vnd:,} VND"
 
 
 class Task(models.Model):

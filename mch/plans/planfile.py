@@ -16,6 +16,8 @@ from typing import Any, cast
 
 import yaml
 
+from .budget import budget_overruns
+
 FORMAT = "mch-plan/1"
 
 COMPARATORS: dict[str, str] = {
@@ -539,6 +541,22 @@ def _check_years_and_duplicates(r: _Reader, spec: PlanSpec) -> None:
                 )
             )
         seen.setdefault(key, item.line)
+    for note in spec.notes:
+        if re.search(r"\bnull\b", note):
+            r.problems.append(
+                Problem(
+                    None, f"Ghi chú viết “null” (từ của tệp, người đọc không hiểu): {note[:80]}"
+                )
+            )
+    overruns = budget_overruns([(b.year, b.funding_source, b.amount_vnd) for b in spec.budget])
+    for index, whole, parts in overruns:
+        r.problems.append(
+            Problem(
+                spec.budget[index].line,
+                f"Các dòng kinh phí theo năm cộng lại {parts:,} VNĐ, vượt dòng cả giai đoạn "
+                f"{whole:,} VNĐ mà chúng thuộc về.".replace(",", "."),
+            )
+        )
     for budget in spec.budget:
         if budget.year is not None and start and end and not start <= budget.year <= end:
             r.problems.append(

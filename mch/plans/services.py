@@ -15,6 +15,7 @@ from mch.indicators.models import Indicator, IndicatorVersion, PopulationGroup
 from mch.orgunits.models import Agency, OrgUnit
 
 from . import planfile
+from .budget import budget_parents
 from .models import BudgetLine, Objective, Observation, Plan, Target, Task
 from .planfile import PlanFileError, PlanSpec, Problem, UnitRef
 
@@ -174,8 +175,12 @@ def plan_import(*, content: str | bytes, filename: str = "", user: Any = None) -
     Observation.objects.bulk_create(
         Observation(**common(o), kind=o.kind) for o in spec.observations
     )
-    BudgetLine.objects.bulk_create(
-        BudgetLine(
+    parents = budget_parents([(b.year, b.funding_source) for b in spec.budget])
+    created: dict[int, BudgetLine] = {}
+    # whole-period lines first, so each yearly line can point at the one it is part of
+    for i in sorted(range(len(spec.budget)), key=lambda i: parents[i] is not None):
+        b, parent = spec.budget[i], parents[i]
+        created[i] = BudgetLine.objects.create(
             plan=plan,
             year=b.year,
             amount_vnd=b.amount_vnd,
@@ -183,9 +188,8 @@ def plan_import(*, content: str | bytes, filename: str = "", user: Any = None) -
             item=b.item,
             quote=b.quote,
             order=i,
+            part_of=created[parent] if parent is not None else None,
         )
-        for i, b in enumerate(spec.budget)
-    )
     agencies = dict(resolved.agencies)
     for a in spec.agencies:
         agencies[a.code], _ = Agency.objects.update_or_create(

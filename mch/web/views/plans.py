@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mch.accounts.permissions import can_manage_plans, sees_only_own_tasks
+from mch.plans.budget import plan_budget
 from mch.plans.models import Plan
 from mch.plans.selectors import (
     TargetRow,
@@ -82,8 +83,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "plan_unit": plan_unit,
             "objectives": objectives,
             "conflicts": plan_conflicts(plan=plan),
-            "budget_lines": list(plan.budget_lines.all()),
-            "budget_total": sum(line.amount_vnd for line in plan.budget_lines.all()),
+            "budget": plan_budget(plan=plan),
             "tasks_by_agency": list(tasks_by_agency.items()),
             "own_tasks_only": sees_only_own_tasks(request.user),
             "can_manage_plans": can_manage_plans(request.user),
