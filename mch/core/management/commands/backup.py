@@ -1,0 +1,24 @@
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+from django.utils import timezone
+
+from mch.core.backup import backup_create
+
+
+class Command(BaseCommand):
+    help = "Dump the database (pg_dump or the SQLite backup API) with a manifest of row counts and register checksums."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("-o", "--output", type=Path, help="default: var/backups/mch-<time>")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        suffix = ".dump" if connection.vendor == "postgresql" else ".sqlite3"
+        out = options["output"] or (
+            Path(settings.VAR_DIR) / "backups" / f"mch-{timezone.localtime():%Y%m%d-%H%M%S}{suffix}"
+        )
+        manifest = backup_create(out=out)
+        self.stdout.write(f"Đã sao lưu: {out}\nBản kê: {manifest}")
