@@ -26,6 +26,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from mch.core.dates import dmy
+
 CHILD = "child"
 PREGNANT_WOMAN = "pregnant_woman"
 TARGET_GROUPS = (CHILD, PREGNANT_WOMAN)
@@ -514,16 +516,16 @@ def dose_check(
     if day < birth_date:
         flag("before_birth", Severity.ERROR, "Mũi tiêm trước ngày sinh")
     if as_of is not None and day > as_of:
-        flag("in_future", Severity.ERROR, f"Ngày tiêm {day:%d/%m/%Y} ở tương lai")
+        flag("in_future", Severity.ERROR, f"Ngày tiêm {dmy(day)} ở tương lai")
     same = [d for d in previous if d.key == new_dose.key]
     if any(d.date == day for d in same):
         flag(
             "duplicate_record",
             Severity.ERROR,
-            f"Mũi {new_dose.dose} {name} ngày {day:%d/%m/%Y} đã được ghi",
+            f"Mũi {new_dose.dose} {name} ngày {dmy(day)} đã được ghi",
         )
     elif same:
-        dates = ", ".join(f"{d.date:%d/%m/%Y}" for d in sorted(same, key=lambda d: d.date))
+        dates = ", ".join(dmy(d.date) for d in sorted(same, key=lambda d: d.date))
         flag(
             "dose_repeated",
             Severity.WARNING,

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from mch.core.dates import dmy
 from mch.orgunits.models import Attribute, Level, OrgUnit, UnitAttribute, UnitLineage
 
 SHARE_COLUMNS = ("old_code", "new_code", "share")
@@ -268,7 +269,7 @@ def _overlaps(parsed: list[tuple[int, UnitAttribute]]) -> list[str]:
                 errors.append(
                     f"Dòng {number}: thời gian hiệu lực của {attribute.key} cho đơn vị "
                     f"{attribute.unit.code} trùng với giá trị đã lưu từ "
-                    f"{clash.valid_from:%d/%m/%Y}."
+                    f"{dmy(clash.valid_from)}."
                     if clash.valid_from
                     else f"Dòng {number}: thời gian hiệu lực của {attribute.key} cho đơn vị "
                     f"{attribute.unit.code} trùng với giá trị đã lưu."

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from mch.core.dates import dmy
 from mch.indicators.models import Indicator, IndicatorVersion, PopulationGroup
 from mch.orgunits.models import Agency, OrgUnit
 
@@ -39,7 +40,7 @@ def _resolve_unit(ref: UnitRef, what: str, problems: list[Problem]) -> OrgUnit |
             Problem(
                 ref.line,
                 f"{what.capitalize()}: {found} đơn vị cấp {ref.level} mã '{ref.code}' "
-                f"có hiệu lực ngày {ref.on:%d/%m/%Y}.",
+                f"có hiệu lực ngày {dmy(ref.on)}.",
             )
         )
         return None

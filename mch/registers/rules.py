@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mch.core.dates import dmy
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -241,7 +243,7 @@ class RecordInvalid(Exception):
 
 def _show(value: object, language: str) -> str:
     if isinstance(value, dt.date):
-        return f"{value:%d/%m/%Y}"
+        return f"{dmy(value)}"
     if isinstance(value, float) and not language.startswith("en"):
         return f"{value:.2f}".replace(".", ",")
     if isinstance(value, float):

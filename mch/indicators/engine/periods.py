@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from mch.core.dates import dmy
+
 KINDS = ("month", "quarter", "half", "9m", "year", "years", "custom")
 # Kinds for which "latest measurement of a child in the period" cells are stored.
 STORED_KINDS = ("month", "quarter", "half", "9m", "year")
@@ -25,7 +27,7 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise ValueError(f"Kỳ không hợp lệ: {self.start:%d/%m/%Y} sau {self.end:%d/%m/%Y}")
+            raise ValueError(f"Kỳ không hợp lệ: {dmy(self.start)} sau {dmy(self.end)}")
         if self.kind not in KINDS:
             raise ValueError(f"Loại kỳ không hợp lệ: {self.kind!r}")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from mch.core.dates import dmy
 from mch.orgunits.models import Facility, OrgUnit
 
 from .. import selectors
@@ -39,10 +40,10 @@ def unit_ref(
         raise InputError(
             id_key if unit_id is not None else code_key,
             "unknown_unit",
-            f"Không có xã/phường {value} vào ngày {on:%d/%m/%Y}."
+            f"Không có xã/phường {value} vào ngày {dmy(on)}."
             if commune
             else f"Không có đơn vị {value}.",
-            f"No commune {value} on {on:%d/%m/%Y}." if commune else f"No unit {value}.",
+            f"No commune {value} on {dmy(on)}." if commune else f"No unit {value}.",
         )
     return unit
 

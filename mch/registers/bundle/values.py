@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from mch.core.dates import dmy
 from mch.core.text import fold
 from mch.registers.ethnicities import ETHNICITIES
 
@@ -42,7 +43,7 @@ def _text_of(raw: Any) -> str:
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     if isinstance(raw, dt.datetime):
-        return f"{raw:%d/%m/%Y}"
+        return f"{dmy(raw)}"
     return str(raw).strip()
 
 

@@ -13,6 +13,7 @@ from django.db.models import TextChoices
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from mch.core.dates import dmy
 from mch.registers.bundle.spec import CHOICES
 
 DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d%m%Y", "%Y-%m-%d")
@@ -51,7 +52,7 @@ class DayInput(forms.TextInput):
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, dt.date):
-            return f"{value:%d/%m/%Y}"
+            return f"{dmy(value)}"
         return super().format_value(value)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 
 from mch.accounts.scope import Scope
+from mch.core.dates import dmy
 from mch.orgunits.models import OrgUnit
 
 from ... import derive, rules
@@ -472,7 +473,7 @@ class CheckerBase:
             if self.communes.known(code):
                 row.error(
                     column,
-                    f"Mã xã {code} không có hiệu lực vào ngày {day:%d/%m/%Y} "
+                    f"Mã xã {code} không có hiệu lực vào ngày {dmy(day)} "
                     f"(hiệu lực: {self.communes.periods(code)}).",
                 )
             else:
