@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from mch.accounts.scope import Scope
+from mch.indicators.dimensions import disaggregation_label
 from mch.indicators.models import Domain, Indicator, IndicatorVersion, PopulationGroup
 from mch.indicators.query import default_units
 from mch.indicators.selectors import indicator_get, indicator_list
@@ -250,7 +251,14 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(str(missing)) from missing
     versions = list(indicator.versions.order_by("-version"))
     latest = indicator.latest_version
-    context: dict[str, Any] = {"indicator": indicator, "latest": latest, "versions": versions}
+    context: dict[str, Any] = {
+        "indicator": indicator,
+        "latest": latest,
+        "versions": versions,
+        "disaggregations": [
+            disaggregation_label(d) for d in (latest.disaggregations if latest else None) or []
+        ],
+    }
     if latest is not None:
         context |= _figures(request, indicator, latest)
     if request.GET.get("xuat") == "csv" and context.get("ranked") is not None:
