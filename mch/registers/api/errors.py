@@ -12,6 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from ..rules import Problem, RecordInvalid
+from ..services.write_scope import OutOfScope
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
@@ -76,7 +77,11 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
 
 
 def error_response(exc: Exception) -> Response | None:
-    """The 400 response for an input or validation error, or None for anything else."""
+    """The 400 response for an input or validation error, 403 (``out_of_scope``) for a
+    write outside the caller's units, or None for anything else."""
+    if isinstance(exc, OutOfScope):
+        error = {"field": exc.field, "code": exc.code, "message": exc.message(_language())}
+        return Response({"errors": [error]}, status=exc.status)
     if isinstance(exc, RecordInvalid):
         errors = problems_errors(exc.problems)
     elif isinstance(exc, InputError):

@@ -27,7 +27,9 @@ class EventInput(serializers.Serializer[Any]):
     residence_unit = serializers.IntegerField(
         required=False,
         min_value=1,
-        help_text="Commune of residence at the event, by unit id. Default: the person's.",
+        help_text="Commune of residence at the event, by unit id. Default: where the person "
+        "lived on the event's date. A commune named must be in the caller's units (403 "
+        "`out_of_scope`).",
     )
     commune_code = serializers.CharField(
         required=False,
@@ -38,13 +40,22 @@ class EventInput(serializers.Serializer[Any]):
         required=False, allow_blank=True, max_length=100, help_text="Default: the person's."
     )
     service_unit = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="Unit where the service was given."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="Unit where the service was given. Default: the facility's unit, else the "
+        "caller's (their facility's or their unit). Must be in or above the caller's units "
+        "and hold the facility.",
     )
     service_commune_code = serializers.CharField(
         required=False, max_length=16, help_text="Commune where the service was given, by code."
     )
     facility = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="Health facility, by id."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="Health facility, by id: one of the caller's units or of a unit above them "
+        "(a district or provincial hospital), never another commune's.",
     )
     facility_code = serializers.CharField(
         required=False, max_length=32, help_text="Health facility, by code (instead of facility)."

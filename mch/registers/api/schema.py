@@ -44,8 +44,10 @@ LIST_PARAMETERS = [
 ]
 
 FORBIDDEN = OpenApiResponse(
-    description="Not logged in, or a role that may not see people's records (leaders, other "
-    "departments), or a record of a person living outside the caller's units (on write)."
+    description="A role that may not see people's records (leaders, other departments), or a "
+    'write outside the caller\'s units: `{"errors": [{"field", "code": "out_of_scope", '
+    '"message"}]}` when the person does not live in them, or the commune of residence, '
+    "service unit or facility named is not the caller's (mch.registers.services.write_scope)."
 )
 NOT_FOUND = OpenApiResponse(description="No such record in the caller's units.")
 INVALID = OpenApiResponse(

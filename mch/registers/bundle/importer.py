@@ -34,9 +34,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mch.accounts.permissions import can_see_people
-from mch.accounts.scope import Scope
 
 from ..models import AuditAction, AuditEntry, ImportBatch, Residence, Source
+from ..services.write_scope import WriteScope
 from . import fastinsert
 from . import progress as live
 from .checks import MODELS, Checker
@@ -188,7 +188,7 @@ def bundle_import(
             batch.report = {"failure": "Tài khoản này không được nhập sổ của người dân."}
             batch.save(update_fields=["status", "finished_at", "report"])
         raise PermissionDenied("Tài khoản này không được nhập sổ của người dân.")
-    scope = Scope.everything() if user is None else Scope.for_user(user)
+    writer = WriteScope.for_user(user)
     today = today or timezone.localdate()
     actor = user if user is not None and getattr(user, "is_authenticated", False) else None
     if batch is None:
@@ -215,7 +215,7 @@ def bundle_import(
             errors = _errors(bundle, None)
             _finish(batch, ImportBatch.Status.REJECTED, {}, errors, user=actor)
             return ImportResult(batch, {}, errors)
-        checker = Checker(bundle, scope=scope, today=today, progress=notify.checked)
+        checker = Checker(bundle, writer=writer, today=today, progress=notify.checked)
         writer = _Writer(checker, batch, actor, notify, keep_valid_rows=keep_valid_rows)
         errors, counts = [], {}
         try:

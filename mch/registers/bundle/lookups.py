@@ -176,11 +176,15 @@ class Communes:
 class Facilities:
     def __init__(self, codes: Iterable[str]):
         self._by_code: dict[str, tuple[int, str]] = {}
+        self.names: dict[int, str] = {}
+        self.units: dict[int, int] = {}
         for batch in chunks(set(codes)):
-            for pk, code, level in Facility.objects.filter(code__in=batch).values_list(
-                "id", "code", "care_level"
-            ):
+            for pk, code, level, name, unit_id in Facility.objects.filter(
+                code__in=batch
+            ).values_list("id", "code", "care_level", "name", "unit_id"):
                 self._by_code[code] = (pk, level)
+                self.names[pk] = name
+                self.units[pk] = unit_id
 
     def get(self, code: str) -> tuple[int, str] | None:
         return self._by_code.get(code)

@@ -18,9 +18,12 @@ from .maternal import (
     pregnancy_register,
 )
 from .people import duplicates_find, person_merge, person_move, person_register, person_update
+from .write_scope import OutOfScope, WriteScope
 
 __all__ = [
     "BirthInput",
+    "OutOfScope",
+    "WriteScope",
     "antenatal_visit_record",
     "audit_log",
     "audit_reads_prune",

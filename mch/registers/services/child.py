@@ -49,7 +49,7 @@ def checkup_record(
     require_person(user, person)
     flags = check(_child_checks(person, date, today, "Ngày khám"))
     checkup, is_new, before = event_prepare(
-        checkup, lambda: CheckUp(person=person), {"date": date, **fields}
+        checkup, lambda: CheckUp(person=person), {"date": date, **fields}, user=user, person=person
     )
     return event_save(
         checkup, user=user, person=person, flags=flags, is_new=is_new, before=before, source=source
@@ -145,6 +145,8 @@ def measurement_record(
             "oedema": oedema,
             **fields,
         },
+        user=user,
+        person=person,
     )
     flags = rules.warning_codes(problems + growth_fill(measurement, person))
     return event_save(
@@ -214,6 +216,8 @@ def dose_record(
         immunisation,
         lambda: Immunisation(person=person),
         {"antigen": antigen, "dose": dose, "date": date, "is_epi": is_epi, **fields},
+        user=user,
+        person=person,
     )
     return event_save(
         immunisation,
@@ -243,7 +247,11 @@ def illness_record(
     problems += rules.illness_check(kind=kind, injury_type=fields.get("injury_type", ""))
     flags = check(problems)
     illness, is_new, before = event_prepare(
-        illness, lambda: Illness(person=person), {"date": date, "kind": kind, **fields}
+        illness,
+        lambda: Illness(person=person),
+        {"date": date, "kind": kind, **fields},
+        user=user,
+        person=person,
     )
     return event_save(
         illness, user=user, person=person, flags=flags, is_new=is_new, before=before, source=source
@@ -346,6 +354,8 @@ def death_record(
             **fields,
             **derived,
         },
+        user=user,
+        person=person,
     )
     if death.possible_maternal and not death.review_status:
         death.review_status = ReviewStatus.TO_NOTIFY

@@ -7,16 +7,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from mch.accounts.permissions import can_see_people
-from mch.accounts.scope import Scope
 from mch.orgunits.models import OrgUnit
 
 from .. import derive, rules
 from ..models import AuditAction, CareEvent, Person, Source
 from .audit import audit_log, diff, snapshot
+from .write_scope import Chosen, Places, WriteScope, event_places
 
 E = TypeVar("E", bound=CareEvent)
 
@@ -26,19 +24,17 @@ def today_or(today: dt.date | None) -> dt.date:
 
 
 def require_writer(user: Any) -> None:
-    if not can_see_people(user):
-        raise PermissionDenied("Tài khoản này không được ghi sổ của người dân.")
+    WriteScope.for_user(user).require_writer()
 
 
 def require_unit(user: Any, unit: OrgUnit) -> None:
-    """A user writes only records of people living in their units."""
-    require_writer(user)
-    if not Scope.for_user(user).contains(unit):
-        raise PermissionDenied(f"{unit} nằm ngoài phạm vi đơn vị của tài khoản này.")
+    """A user registers people only in their units (``write_scope``)."""
+    WriteScope.for_user(user).residence_check(unit)
 
 
-def require_person(user: Any, person: Person) -> None:
-    require_unit(user, person.residence_unit)
+def require_person(user: Any, person: Person, field: str = "person") -> None:
+    """A user writes only records of people living in their units (``write_scope``)."""
+    WriteScope.for_user(user).person_check(person.residence_unit, field=field)
 
 
 def check(problems: Iterable[rules.Problem]) -> list[str]:
@@ -50,14 +46,45 @@ def check(problems: Iterable[rules.Problem]) -> list[str]:
 
 
 def event_prepare(
-    existing: E | None, new: Callable[[], E], values: dict[str, Any]
+    existing: E | None,
+    new: Callable[[], E],
+    values: dict[str, Any],
+    *,
+    user: Any,
+    person: Person,
+    places: Places | None = None,
 ) -> tuple[E, bool, dict[str, Any]]:
     """The record to save, ``existing`` when correcting one or ``new()``, with ``values``
-    set; whether it is new; and its stored values before (for the audit diff)."""
+    set and its units checked and derived by ``write_scope`` (or ``places``, taken from a
+    record already checked: the births of a delivery); whether it is new; and its stored
+    values before (for the audit diff)."""
     before = {} if existing is None else snapshot(existing)
+    values = dict(values)
+    chosen = Chosen.pop(values)
     event = new() if existing is None else existing
+    if places is None:
+        stored = None
+        if existing is not None:
+            stored = Places(
+                existing.residence_unit,
+                existing.village,
+                existing.service_unit,
+                existing.facility,
+            )
+        places = event_places(
+            user=user,
+            person=person,
+            date=values["date"],
+            chosen=chosen,
+            stored=stored,
+            stored_date=existing.date if existing is not None else None,
+        )
     for name, value in values.items():
         setattr(event, name, value)
+    event.residence_unit = places.residence_unit
+    event.village = places.village
+    event.service_unit = places.service_unit
+    event.facility = places.facility
     return event, existing is None, before
 
 
@@ -73,8 +100,6 @@ def event_save(
 ) -> E:
     """Fill the common columns of a care event, save it and audit the change."""
     if is_new:
-        event.residence_unit_id = event.residence_unit_id or person.residence_unit_id
-        event.village = event.village or person.village
         event.recorded_by = user if getattr(user, "is_authenticated", False) else None
         event.source = source
     event.flags = sorted(set(flags))

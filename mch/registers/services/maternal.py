@@ -26,6 +26,7 @@ from ..models import (
 from .audit import audit_log, diff, snapshot
 from .common import check, event_prepare, event_save, require_person, today_or
 from .people import person_register
+from .write_scope import Places
 
 
 @transaction.atomic
@@ -65,6 +66,8 @@ def pregnancy_register(
         pregnancy,
         lambda: Pregnancy(person=person),
         {"date": date, "lmp": lmp, "edd": edd, **fields},
+        user=user,
+        person=person,
     )
     pregnancy = event_save(
         pregnancy,
@@ -93,7 +96,7 @@ def pregnancy_end(
     today: dt.date | None = None,
 ) -> Pregnancy:
     """Close a pregnancy without a delivery record (miscarriage, abortion…)."""
-    require_person(user, pregnancy.person)
+    require_person(user, pregnancy.person, field="pregnancy")
     if pregnancy.outcome:
         raise rules.RecordInvalid(
             [rules.Problem("pregnancy_closed", "outcome", params={"value": pregnancy.outcome_date})]
@@ -131,7 +134,7 @@ def antenatal_visit_record(
     **fields: Any,
 ) -> AntenatalVisit:
     person = pregnancy.person
-    require_person(user, person)
+    require_person(user, person, field="pregnancy")
     flags = check(
         rules.antenatal_visit_check(
             day=date,
@@ -141,7 +144,11 @@ def antenatal_visit_record(
         )
     )
     visit, is_new, before = event_prepare(
-        visit, lambda: AntenatalVisit(person=person, pregnancy=pregnancy), {"date": date, **fields}
+        visit,
+        lambda: AntenatalVisit(person=person, pregnancy=pregnancy),
+        {"date": date, **fields},
+        user=user,
+        person=person,
     )
     derive.visit_fill(visit, pregnancy)
     visit = event_save(
@@ -197,8 +204,12 @@ def delivery_record(
         pregnancy = delivery.pregnancy
     elif pregnancy is None:
         pregnancy = person.pregnancies.filter(outcome="").order_by("-date").first()
+    elif pregnancy.person_id != person.pk:
+        raise ValueError("Thai kỳ này không phải của người này.")
     lmp = rules.pregnancy_dates(pregnancy.lmp, pregnancy.edd)[0] if pregnancy else None
-    facility = fields.get("facility")
+    if place != DeliveryPlace.FACILITY:
+        fields["facility"] = None
+    facility = fields.get("facility", delivery.facility if delivery is not None else None)
     problems = rules.delivery_check(
         day=date,
         lmp=lmp,
@@ -256,10 +267,9 @@ def delivery_record(
             "stillbirths": sum(b.outcome == BirthOutcome.STILLBIRTH for b in babies),
             **fields,
         },
+        user=user,
+        person=person,
     )
-    if place != DeliveryPlace.FACILITY:
-        delivery.facility = None
-        delivery.facility_level = ""
     delivery = event_save(
         delivery,
         user=user,
@@ -268,6 +278,10 @@ def delivery_record(
         is_new=is_new,
         before=before,
         source=source,
+    )
+    # The births happened where the delivery did (its units are checked already).
+    birth_places = Places(
+        delivery.residence_unit, delivery.village, delivery.service_unit, delivery.facility
     )
     for order, baby in enumerate(babies, start=1):
         born_on = baby.born_on(date)
@@ -302,12 +316,11 @@ def delivery_record(
                 or (rules.gestational_weeks(lmp, born_on) if lmp else None),
                 "date": born_on,
                 "time": baby.time or delivery.time,
-                "residence_unit": delivery.residence_unit,
-                "village": delivery.village,
-                "service_unit": delivery.service_unit,
-                "facility": delivery.facility,
                 **baby.extra,
             },
+            user=user,
+            person=person,
+            places=birth_places,
         )
         birth_flags = rules.warning_codes(
             rules.birth_check(
@@ -394,7 +407,7 @@ def postnatal_contact_record(
     **fields: Any,
 ) -> PostnatalContact:
     """A postnatal contact with the mother or one of the newborns of ``delivery``."""
-    require_person(user, delivery.person)
+    require_person(user, delivery.person, field="delivery")
     if person.pk == delivery.person_id:
         subject = "mother"
     elif delivery.births.filter(person=person).exists():
@@ -414,6 +427,8 @@ def postnatal_contact_record(
             "day_after_birth": (date - delivery.date).days,
             **fields,
         },
+        user=user,
+        person=person,
     )
     return event_save(
         contact, user=user, person=person, flags=flags, is_new=is_new, before=before, source=source

@@ -31,6 +31,7 @@ from ..models import (
 )
 from .audit import audit_log, diff, snapshot
 from .common import check, require_person, require_unit, today_or
+from .write_scope import WriteScope
 
 EDITABLE = (
     "full_name",
@@ -139,6 +140,8 @@ def person_register(
     (same name and date of birth) is refused unless ``allow_likely_duplicate``, so the
     form can offer the existing record first."""
     require_unit(user, residence_unit)
+    if mother is not None:
+        require_person(user, mother, field="mother")
     today = today_or(today)
     unknown = set(fields) - set(EDITABLE)
     if unknown:
@@ -237,10 +240,7 @@ def person_move(
 ) -> Person:
     """Record a change of residence from a date; past events keep their commune."""
     require_person(user, person)
-    if _province_id(residence_unit) != _province_id(person.residence_unit):
-        # Within a province a station hands a person over to the new commune's station;
-        # a move to another province is recorded by the province.
-        require_unit(user, residence_unit)
+    WriteScope.for_user(user).move_check(current=person.residence_unit, target=residence_unit)
     check(rules.not_future(moved_on, today_or(today), "moved_on", "Ngày chuyển đến"))
     current = person.residences.filter(valid_to__isnull=True).first()
     if current is not None:
@@ -264,11 +264,6 @@ def person_move(
     return person
 
 
-def _province_id(unit: OrgUnit) -> str:
-    parts = unit.path.strip("/").split("/")
-    return parts[1] if len(parts) > 1 else parts[0]
-
-
 _PERSON_LINKS = (
     (Pregnancy, "person"),
     (AntenatalVisit, "person"),
@@ -289,7 +284,7 @@ def person_merge(*, user: Any, keep: Person, duplicate: Person) -> Person:
     to ``keep``; the duplicate stays, marked ``merged_into``, with its history. Blank
     details of ``keep`` are filled from the duplicate."""
     require_person(user, keep)
-    require_person(user, duplicate)
+    require_person(user, duplicate, field="duplicate")
     if keep.pk == duplicate.pk or duplicate.merged_into_id or keep.merged_into_id:
         raise ValueError("Không thể gộp hai bản ghi này.")
     if keep.sex != duplicate.sex:

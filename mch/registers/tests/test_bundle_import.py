@@ -244,7 +244,10 @@ def test_rows_outside_the_users_communes_are_refused(rw, tmp_path) -> None:
     result = run(rw, tmp_path, files, user=rw.staff)
     assert result.status == ImportBatch.Status.REJECTED
     error = next(e for e in result.errors if e.row == 3 and e.file == "nguoi.csv")
-    assert error.message == "Phường Đông Hải nằm ngoài phạm vi đơn vị của tài khoản này."
+    assert (
+        error.message
+        == "Xã/phường cư trú Phường Đông Hải nằm ngoài phạm vi đơn vị của tài khoản này."
+    )
     assert not Person.objects.exists()
 
 

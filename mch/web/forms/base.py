@@ -1,4 +1,4 @@
-"""What every register form shares: the facility list of the user's province, problems
+"""What every register form shares: the facilities the user may name, problems
 from the registers' rules shown beside their field, the first field focused."""
 
 from __future__ import annotations
@@ -7,34 +7,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from mch.orgunits.models import Facility, OrgUnit
+from mch.orgunits.models import Facility
 from mch.registers import rules
+from mch.registers.services.write_scope import facilities_for
 
 
 def user_facilities(user: Any) -> QuerySet[Facility]:
-    """Facilities a user may name as the place of service: those of the provinces of the
-    user's units (a commune records births at the provincial hospital too)."""
-    today = timezone.localdate()
-    facilities = Facility.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
-    ).select_related("unit")
-    if user.is_superuser:
-        return facilities
-    prefixes = set()
-    for unit in user.units.all():
-        ids = [*unit.ancestor_ids, unit.pk]
-        province = OrgUnit.objects.filter(pk__in=ids, level="province").first()
-        prefixes.add((province or unit).path)
-    query = Q(pk__in=[])
-    for prefix in prefixes:
-        query |= Q(unit__path__startswith=prefix)
-    return facilities.filter(query)
+    """Facilities a user may name as the place of service (``write_scope``): those of the
+    user's units and of the units above them (a commune records births at the provincial
+    hospital too), not another commune's station."""
+    return facilities_for(user, timezone.localdate())  # type: ignore[no-any-return]
 
 
 def default_facility(user: Any) -> Facility | None:
@@ -115,14 +102,6 @@ class RecordForm(forms.Form):
             shown.add(message)
             self.add_error(problem.field if problem.field in self.fields else None, message)
         self.focus_first()
-
-    def service_unit(self) -> OrgUnit | None:
-        facility = self.cleaned_data.get("facility")
-        if facility is not None:
-            return facility.unit  # type: ignore[no-any-return]
-        if self.user is None or self.user.is_superuser:
-            return None
-        return self.user.units.filter(level="commune").first()  # type: ignore[no-any-return]
 
 
 def facility_field(*, required: bool = False) -> FacilityField:

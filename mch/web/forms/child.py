@@ -46,7 +46,6 @@ class CheckUpForm(RecordForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         values = {name: self.cleaned_data[name] for name in self.fields}
-        values["service_unit"] = self.service_unit()
         return values
 
 
@@ -68,7 +67,6 @@ class MeasurementForm(RecordForm):
     def service_kwargs(self) -> dict[str, Any]:
         values = {name: self.cleaned_data[name] for name in self.fields}
         values["position"] = values["position"] or ""
-        values["service_unit"] = self.service_unit()
         return values
 
 
@@ -94,7 +92,6 @@ class DoseForm(RecordForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         values = {name: self.cleaned_data[name] for name in self.fields}
-        values["service_unit"] = self.service_unit()
         return values
 
 
@@ -118,7 +115,6 @@ class IllnessForm(RecordForm):
         values = {name: self.cleaned_data[name] for name in self.fields}
         if values["kind"] != IllnessKind.INJURY:
             values["injury_type"] = ""
-        values["service_unit"] = self.service_unit()
         return values
 
 
@@ -188,5 +184,4 @@ class DeathForm(RecordForm):
         values["cause_group"] = values["cause_group"] or CauseGroup.UNKNOWN
         if values["cause_group"] != CauseGroup.INJURY:
             values["injury_type"] = ""
-        values["service_unit"] = self.service_unit()
         return values

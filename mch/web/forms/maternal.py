@@ -80,7 +80,6 @@ class PregnancyForm(RecordForm):
             "para": data["para"],
             "risk_factors": list(data["risk_factors"]),
             "facility": data["facility"],
-            "service_unit": self.service_unit(),
         }
 
 
@@ -161,7 +160,6 @@ class AntenatalVisitForm(RecordForm):
         values["danger_signs"] = list(data["danger_signs"])
         values["iron_tablets"] = data["iron_tablets"] or 0
         values["mmn_tablets"] = data["mmn_tablets"] or 0
-        values["service_unit"] = self.service_unit()
         return values
 
 
@@ -192,7 +190,6 @@ class DeliveryForm(RecordForm):
         data = self.cleaned_data
         values = {name: data[name] for name in self.fields}
         values["complications"] = list(data["complications"])
-        values["service_unit"] = self.service_unit()
         return values
 
 
@@ -332,5 +329,4 @@ class PostnatalForm(RecordForm):
             "place": data["place"],
             "provider": data["provider"],
             "facility": data["facility"],
-            "service_unit": self.service_unit(),
         }

@@ -189,9 +189,10 @@ def test_date_defaults_to_today_and_facility_to_the_users_station(rw, staff) -> 
     text = _text(staff.get(f"/so/kham-thai/them/?thai_ky={pregnancy.pk}"))
     assert f'value="{timezone.localdate():%d/%m/%Y}"' in text
     assert f'<option value="{rw.station.pk}" selected>' in text
-    # The provincial hospital is offered too (births and visits there), another commune's
-    # station as well (same province), nothing from other provinces.
+    # The provincial hospital is offered too (births and visits there), never another
+    # commune's station (write scope: the station records its own services).
     assert rw.hospital.name in text
+    assert rw.other_station.name not in text
 
 
 def test_forms_speak_english_when_chosen(rw, staff) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import models
 
@@ -29,8 +29,9 @@ from ...models import (
     PostnatalContact,
     Pregnancy,
 )
+from ...services.write_scope import Chosen, OutOfScope, Places, WriteScope
 from .. import values as cells
-from ..lookups import Communes, Facilities, Stored, stored_by, stored_groups
+from ..lookups import Communes, Facilities, Stored, chunks, stored_by, stored_groups
 from ..reader import Bundle
 from ..rows import (
     Parent,
@@ -140,6 +141,14 @@ _CATEGORY = {
 
 _BAD = object()  # a cell that could not be read (its error is on the row)
 
+# Fields of a write-scope refusal -> the bundle's columns.
+_PLACE_COLUMNS = {
+    "person": "person_id",
+    "residence_unit": "commune",
+    "service_unit": "service_commune",
+    "facility": "facility",
+}
+
 
 def compared_fields(model: type[models.Model]) -> list[str]:
     return [
@@ -186,25 +195,46 @@ def _limits(key: str) -> list[tuple[str, int, int | None]]:
     return found
 
 
-class _Scoped:
-    """Scope.contains for unit ids, memoised (one path test per commune)."""
+class UnitRef(NamedTuple):
+    """What the write scope reads of a unit, without an ``OrgUnit`` per row."""
 
-    def __init__(self, scope: Scope, communes: Communes):
-        self.scope = scope
+    pk: int
+    path: str
+    name: str
+
+
+class FacilityRef(NamedTuple):
+    pk: int
+    name: str
+    unit: UnitRef
+
+
+class _Units:
+    """Unit facts by id (communes from the lookup, others read once) and
+    ``WriteScope.contains`` for unit ids, memoised."""
+
+    def __init__(self, writer: WriteScope, communes: Communes):
+        self.writer = writer
         self.communes = communes
+        self._refs: dict[int, UnitRef] = {}
         self._seen: dict[int, bool] = {}
 
-    def __call__(self, unit_id: int) -> bool:
-        if self.scope.unrestricted:
-            return True
-        found = self._seen.get(unit_id)
+    def ref(self, unit_id: int) -> UnitRef:
+        found = self._refs.get(unit_id)
         if found is None:
             path = self.communes.paths.get(unit_id)
-            if path is None:
-                path = OrgUnit.objects.values_list("path", flat=True).get(pk=unit_id)
+            name = self.communes.names.get(unit_id)
+            if path is None or name is None:
+                path, name = OrgUnit.objects.values_list("path", "name").get(pk=unit_id)
                 self.communes.paths[unit_id] = path
-            found = self.scope.unrestricted or any(path.startswith(p) for p in self.scope.paths)
-            self._seen[unit_id] = found
+                self.communes.names[unit_id] = name
+            found = self._refs[unit_id] = UnitRef(unit_id, path, name)
+        return found
+
+    def __call__(self, unit_id: int) -> bool:
+        found = self._seen.get(unit_id)
+        if found is None:
+            found = self._seen[unit_id] = self.writer.contains(self.ref(unit_id))
         return found
 
 
@@ -215,12 +245,13 @@ class CheckerBase:
         self,
         bundle: Bundle,
         *,
-        scope: Scope,
+        writer: WriteScope,
         today: dt.date,
         progress: Callable[[int, int, str], None] | None = None,
     ):
         self.bundle = bundle
-        self.scope = scope
+        self.writer = writer
+        self.scope: Scope = writer.scope
         self.today = today
         self.progress = progress or (lambda done, total, message: None)
         self.total = bundle.rows_total
@@ -427,7 +458,32 @@ class CheckerBase:
         }
         unit_ids |= {s.residence_unit_id for s in self.stored["deliveries"].values()}
         self.classifier = derive.AreaClassifier(unit_ids)
-        self.in_scope = _Scoped(self.scope, self.communes)
+        self.in_scope = _Units(self.writer, self.communes)
+        self.past = self._past_residences()
+
+    def _past_residences(self) -> dict[int, list[tuple[Any, ...]]]:
+        """Closed residences of the stored people the bundle names (people who moved): an
+        event before the move belongs to the commune they lived in then."""
+        from ...models import Residence
+
+        pks = [pk for pk in self.person_by_pk if pk is not None]
+        found: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        for batch in chunks(pks):
+            for person_id, start, end, unit_id, village in (
+                Residence.objects.filter(person_id__in=batch, valid_to__isnull=False)
+                .order_by("-valid_from")
+                .values_list("person_id", "valid_from", "valid_to", "unit_id", "village")
+            ):
+                found[person_id].append((start, end, unit_id, village))
+        return found
+
+    def lived(self, person: Parent, day: dt.date) -> tuple[UnitRef, str]:
+        """``write_scope.residence_on`` for the people of a bundle."""
+        who = facts(person)
+        for start, end, unit_id, village in self.past.get(person.pk, ()) if person.pk else ():
+            if (start is None or start <= day) and end >= day:
+                return self.in_scope.ref(unit_id), village
+        return self.in_scope.ref(who.residence_unit_id), who.village
 
     # ------------------------------------------------------------------ helpers
 
@@ -481,14 +537,50 @@ class CheckerBase:
         return unit
 
     def scoped(self, row: Row, unit_id: int, column: str = "commune") -> bool:
-        if not self.in_scope(unit_id):
-            name = self.communes.names.get(unit_id, str(unit_id))
-            row.error(column, f"{name} nằm ngoài phạm vi đơn vị của tài khoản này.")
+        """A person's commune (``write_scope``): in the user's units."""
+        try:
+            self.writer.residence_check(self.in_scope.ref(unit_id))
+        except OutOfScope as refused:
+            row.error(column, refused.vi)
             return False
         if row.existing is not None and not self.in_scope(row.existing.residence_unit_id):
             row.error("id", f"Bản ghi mã '{row.id}' đã có trong sổ, thuộc đơn vị ngoài phạm vi.")
             return False
         return True
+
+    def person_scoped(self, row: Row, person: Parent, column: str = "person_id") -> bool:
+        """The person of a row (or of its pregnancy or delivery) lives in the user's units."""
+        try:
+            self.writer.person_check(self.in_scope.ref(facts(person).residence_unit_id))
+        except OutOfScope as refused:
+            row.error(column, refused.vi)
+            return False
+        return True
+
+    def facility_ref(self, facility_id: int | None) -> FacilityRef | None:
+        if facility_id is None:
+            return None
+        unit = self.in_scope.ref(self.facilities.units[facility_id])
+        return FacilityRef(facility_id, self.facilities.names[facility_id], unit)
+
+    def _stored_places(self, row: Row) -> Places | None:
+        old = row.existing
+        if old is None:
+            return None
+        service = old.service_unit_id
+        facility = old.facility_id
+        if facility is not None and facility not in self.facilities.units:
+            from mch.orgunits.models import Facility
+
+            name, unit_id = Facility.objects.values_list("name", "unit_id").get(pk=facility)
+            self.facilities.names[facility] = name
+            self.facilities.units[facility] = unit_id
+        return Places(
+            self.in_scope.ref(old.residence_unit_id),
+            old.village,
+            self.in_scope.ref(service) if service is not None else None,
+            self.facility_ref(facility),
+        )
 
     def facility(self, row: Row) -> tuple[int | None, str]:
         code = row.values.get("facility")
@@ -533,30 +625,52 @@ class CheckerBase:
         row.obj = obj
         return obj
 
-    def event(self, row: Row, person: Parent) -> dict[str, Any] | None:
-        """The columns every care event shares, as the services fill them."""
+    def event(
+        self, row: Row, person: Parent, *, with_facility: bool = True
+    ) -> dict[str, Any] | None:
+        """The columns every care event shares, checked and derived by the write scope
+        (``WriteScope.places``, as the services do). The file states the whole record: an
+        empty facility is none; ``with_facility`` False ignores the column (a home birth)."""
         who = facts(person)
         day: dt.date = row.values["date"]
         code = row.values.get("commune")
-        if not code or self.communes.codes.get(who.residence_unit_id) == code:
-            # Empty, or the person's own commune: an event before the 2025 reform may be
-            # kept under the commune the person lives in now (as the forms store it).
+        unit: int | None = None
+        if code and self.communes.codes.get(who.residence_unit_id) == code:
+            # The person's own commune: an event before the 2025 reform may be kept under
+            # the commune the person lives in now (as the forms store it).
             unit = who.residence_unit_id
-            if code and self.communes.on(code, day) not in (None, unit):
+            if self.communes.on(code, day) not in (None, unit):
                 unit = self.communes.on(code, day)
-        else:
+        elif code:
             unit = self.commune(row, "commune", day)
         service = self.commune(row, "service_commune", day)
         facility, _level = self.facility(row)
-        if not row.ok or unit is None or not self.scoped(row, unit):
+        if not row.ok:
+            return None
+        try:
+            places = self.writer.places(
+                person_unit=self.in_scope.ref(who.residence_unit_id),
+                lived=self.lived(person, day),
+                chosen=Chosen(
+                    residence_unit=self.in_scope.ref(unit) if unit is not None else None,
+                    village=row.values.get("village") or None,
+                    service_unit=self.in_scope.ref(service) if service is not None else None,
+                    facility=self.facility_ref(facility) if with_facility else None,
+                    facility_given=True,
+                ),
+                stored=self._stored_places(row),
+                date_changed=row.existing is None or row.existing.date != day,
+            )
+        except OutOfScope as refused:
+            row.error(_PLACE_COLUMNS.get(refused.field, refused.field), refused.vi)
             return None
         return {
             "external_id": row.id,
             "date": day,
-            "residence_unit_id": unit,
-            "village": row.values.get("village") or who.village,
-            "service_unit_id": service,
-            "facility_id": facility,
+            "residence_unit_id": places.residence_unit.pk,
+            "village": places.village,
+            "service_unit_id": places.service_unit.pk if places.service_unit else None,
+            "facility_id": places.facility.pk if places.facility else None,
         }
 
     def snapshot(self, obj: Any, person: Parent) -> None:

@@ -134,6 +134,10 @@ class MaternalChecks(CheckerBase):
                     row.obj = None
                     changed = True
                     continue
+                if isinstance(mother, Stored) and not self.person_scoped(row, mother, "mother_id"):
+                    row.obj = None
+                    changed = True
+                    continue
                 row.obj.link("mother_id", mother)
             if changed:
                 for row in rows:
@@ -336,7 +340,7 @@ class MaternalChecks(CheckerBase):
             if not row.ok:
                 continue
             person = row.refs["person_id"]
-            base = self.event(row, person)
+            base = self.event(row, person, with_facility=row.values.get("place") == "facility")
             if base is None:
                 continue
             pregnancy = row.refs.get("pregnancy_id")
@@ -450,7 +454,7 @@ class MaternalChecks(CheckerBase):
             mother = self.person_of(delivery)
             child = row.refs.get("person_id")
             given = facts(delivery)
-            if isinstance(delivery, Stored) and not self.scoped(row, given.residence_unit_id):
+            if isinstance(delivery, Stored) and not self.person_scoped(row, mother, "delivery_id"):
                 continue
             kwargs = self.plain(row, "births", blanks)
             lmp = (

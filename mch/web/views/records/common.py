@@ -12,11 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mch.accounts.permissions import can_see_people
 from mch.registers import rules, selectors
 from mch.registers.models import CareEvent, Person
+from mch.registers.services.write_scope import OutOfScope
 
 View = Callable[..., HttpResponse]
 
@@ -70,11 +72,18 @@ def form_data(request: HttpRequest) -> Any:
 
 
 def save_or_show(form: Any, save: Callable[[], Any]) -> Any:
-    """Call a service; on ``RecordInvalid`` show its problems on the form and return None."""
+    """Call a service; on ``RecordInvalid`` show its problems on the form, on
+    ``OutOfScope`` (a unit or person outside the user's) its reason, and return None."""
     try:
         return save()
     except rules.RecordInvalid as exc:
         form.problems_show(exc.problems)
+        return None
+    except OutOfScope as exc:
+        form.add_error(
+            exc.field if exc.field in form.fields else None, exc.message(get_language() or "vi")
+        )
+        form.focus_first()
         return None
     except ValidationError as exc:  # a model check the rules do not cover
         by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
