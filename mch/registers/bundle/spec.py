@@ -55,13 +55,24 @@ ID = Column("id", "ma", "text", True, help_vi="Mã bản ghi ổn định (khôn
 PERSON = Column("person_id", "ma_nguoi", "ref:persons", True, help_vi="Mã người (tệp nguoi)")
 DATE = Column("date", "ngay", "date", True)
 COMMUNE = Column(
-    "commune", "ma_xa", "commune", help_vi="Xã cư trú lúc sự kiện; bỏ trống = nơi ở của người"
+    "commune",
+    "ma_xa",
+    "commune",
+    help_vi="Xã cư trú lúc sự kiện; bỏ trống = nơi người ở vào ngày đó",
 )
 VILLAGE = Column("village", "thon", "text")
 SERVICE_COMMUNE = Column(
-    "service_commune", "ma_xa_dich_vu", "commune", help_vi="Xã nơi cung cấp dịch vụ"
+    "service_commune",
+    "ma_xa_dich_vu",
+    "commune",
+    help_vi="Xã nơi cung cấp dịch vụ; bỏ trống = đơn vị của cơ sở y tế, hoặc của người nhập",
 )
-FACILITY = Column("facility", "ma_co_so", "facility", help_vi="Mã cơ sở y tế")
+FACILITY = Column(
+    "facility",
+    "ma_co_so",
+    "facility",
+    help_vi="Mã cơ sở y tế (của đơn vị mình hoặc tuyến trên)",
+)
 EVENT = (ID, PERSON, DATE, COMMUNE, VILLAGE, SERVICE_COMMUNE, FACILITY)
 
 # code -> Vietnamese label, in the order forms show them.

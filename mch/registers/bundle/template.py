@@ -166,8 +166,10 @@ semicolons. Columns may come in any order; optional columns may be left out.
     mch import_registers PATH [--keep-valid] [--user USERNAME]
 
 or *Nhập sổ* in the web interface (province officers and commune staff). Every row is
-parsed and checked with the registers' own rules (`mch/registers/rules.py`, the same the
-forms and the API use) and the user's units: a row for a commune outside them is refused.
+parsed and checked with the registers' own rules (`mch/registers/rules.py`) and write
+scope (`mch/registers/services/write_scope.py`), the same the forms and the API use: a row
+about a person living outside the user's units, or naming a commune of residence, a service
+commune or a facility the user may not name, is refused.
 Each rejected row is reported with its file, row number (as in the spreadsheet), column
 and the reason in Vietnamese. **If any row is rejected nothing is saved**, unless the user
 chooses to import the valid rows (`--keep-valid`, *Nhập các dòng hợp lệ, bỏ qua dòng
@@ -182,8 +184,9 @@ name a row of the same bundle or a record stored before.
 
 **Communes through time.** Commune codes were reused by the 2025 reform, so a code is
 read as the commune with that code on the record's date (`date`; for people the
-registration date, else the import date). An empty commune on an event means the
-person's commune of residence.
+registration date, else the import date). An empty commune on an event means where the
+person lived on the event's date; an empty service commune, the facility's unit, else the
+importing user's (as the forms derive them). An empty facility is no facility.
 
 **Derived values** are computed as the forms compute them: the groups snapshot (ethnicity,
 the commune's classification on the date), gestational weeks and trimester of visits, the
