@@ -77,6 +77,14 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Any:
             outer.__exit__(None, None, None)
 
 
+@pytest.fixture(scope="module")
+def clients(world: World, django_db_blocker: Any) -> dict[str, Client]:
+    """A logged-in client per role, for the whole module (sessions live in the world's
+    transaction)."""
+    with django_db_blocker.unblock():
+        return {role: _client(user) for role, user in world.users.items()}
+
+
 def fingerprint() -> tuple[Any, ...]:
     """Rows and last change of every register table, and the audit entries of changes to
     records (not of views, nor the entry an import writes about itself), in one query."""
@@ -643,10 +651,10 @@ def _send(client: Client, call: Call) -> Any:
 
 @pytest.mark.parametrize(("path", "role", "axis"), CASES)
 def test_every_write_outside_the_users_units_is_refused(
-    world: World, db: Any, path: Path_, role: str, axis: str
+    world: World, clients: dict[str, Client], db: Any, path: Path_, role: str, axis: str
 ) -> None:
     call = path.build(world, world.home, world.outside(role), axis)
-    client = _client(world.users[role])
+    client = clients[role]
     before = fingerprint()
     response = _send(client, call)
     expected = _expected(path, role, axis)

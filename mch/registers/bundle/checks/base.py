@@ -643,14 +643,15 @@ class CheckerBase:
                 unit = self.communes.on(code, day)
         elif code:
             unit = self.commune(row, "commune", day)
-        service = self.commune(row, "service_commune", day)
         facility, _level = self.facility(row)
+        lived = self.lived(person, day)
+        service = self._service(row, day, facility if with_facility else None, unit, lived)
         if not row.ok:
             return None
         try:
             places = self.writer.places(
                 person_unit=self.in_scope.ref(who.residence_unit_id),
-                lived=self.lived(person, day),
+                lived=lived,
                 chosen=Chosen(
                     residence_unit=self.in_scope.ref(unit) if unit is not None else None,
                     village=row.values.get("village") or None,
@@ -672,6 +673,29 @@ class CheckerBase:
             "service_unit_id": places.service_unit.pk if places.service_unit else None,
             "facility_id": places.facility.pk if places.facility else None,
         }
+
+    def _service(
+        self,
+        row: Row,
+        day: dt.date,
+        facility: int | None,
+        residence: int | None,
+        lived: tuple[UnitRef, str],
+    ) -> int | None:
+        """The service commune named, or None to derive it. The code of the unit it would
+        be derived as is that unit (an export of a record entered in a form before the
+        2025 reform carries the station's commune, which did not exist then)."""
+        code = row.values.get("service_commune")
+        if not code:
+            return None
+        if facility is not None and facility in self.facilities.units:
+            derived = self.in_scope.ref(self.facilities.units[facility])
+        else:
+            where = self.in_scope.ref(residence) if residence is not None else lived[0]
+            derived = self.writer.own_service_unit(where)
+        if derived is not None and self.communes.codes.get(derived.pk) == code:
+            return None
+        return self.commune(row, "service_commune", day)
 
     def snapshot(self, obj: Any, person: Parent) -> None:
         derive.groups_fill(obj, facts(person), classifier=self.classifier)
