@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "mch.plans",
     "mch.registers",
     "mch.immunisation",
+    "mch.reporting",
     "mch.web",
 ]
 

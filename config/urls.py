@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("mch.web.api_urls")),
     path("admin/", admin.site.urls),
+    path("bao-cao/", include("mch.reporting.urls")),
     path("", include("mch.web.urls")),
 ]
 

@@ -119,3 +119,14 @@ def test_every_source_plan_exports_and_reimports_unchanged(loaded, slug) -> None
     )
 
     assert plan_export(plan=again) == exported
+
+
+def test_the_department_of_finance_reports_only_on_its_own_bac_giang_tasks(loaded, client) -> None:
+    client.force_login(User.objects.get(username="taichinh.bacgiang"))
+
+    page = client.get("/bao-cao/bac-giang-kh-bmte-2024/2025/nhiem-vu/").content.decode()
+
+    rows = page[page.index('id="tasks"') :].split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.count("<tr>") == 2
+    assert rows.count("<td>Sở Tài chính<div") == 2
+    assert "Sở Giáo dục" not in rows

@@ -1,0 +1,276 @@
+"""Everything the annual report prints, gathered once, so the .docx, the .xlsx annex, the
+HTML and the PDF all show the same figures.
+
+Figures come from the plan scorecard (``indicator_values`` through ``target_status``) for
+the plan's unit: this year's value and status, and the previous year's value. Where the
+registers cannot give an indicator (policy, survey indicators), the plan document's own
+figure for that year is printed instead, labelled as such; the two series are never mixed
+in one figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone, translation
+
+from mch.documents.official import number_vi
+from mch.orgunits.models import OrgUnit, UnitLineage
+from mch.plans.budget import Budget, plan_budget
+from mch.plans.models import Observation, Plan, Target, Task
+from mch.plans.selectors import plan_target_rows
+from mch.scorecards.assembly import NOT_COMPUTABLE, Scorecard, plan_scorecard
+
+from ..models import AnnualReport, TaskReport
+from ..selectors import submitted_task_reports
+from ..services import annual_report_defaults
+
+SOURCE_REGISTERS = "Sổ đăng ký"
+SOURCE_DOCUMENT = "Văn bản kế hoạch"
+STATUS_VI = {
+    "met": "Đạt",
+    "not_met": "Không đạt",
+    "on_track": "Đúng tiến độ",
+    "at_risk": "Có nguy cơ không đạt",
+    "no_data": "Chưa có số liệu",
+    NOT_COMPUTABLE: "Chưa tính được",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float | None
+    text: str  # as printed ("9,4", "88%" as the document wrote it, "—")
+    source: str  # SOURCE_REGISTERS, SOURCE_DOCUMENT or ""
+
+
+NO_FIGURE = Figure(None, "—", "")
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    number: int
+    objective: str
+    indicator_code: str
+    name: str
+    unit_symbol: str
+    previous: Figure
+    target_text: str
+    target_year: int | None
+    actual: Figure
+    status: str
+    targets_by_year: dict[int, str]  # the annex: every target year of the plan
+
+    @property
+    def status_text(self) -> str:
+        return STATUS_VI.get(self.status, self.status)
+
+    @property
+    def source_text(self) -> str:
+        sources = {f.source for f in (self.previous, self.actual) if f.source}
+        return "; ".join(sorted(sources)) or "—"
+
+
+@dataclass(frozen=True)
+class AgencySummary:
+    name: str
+    reports: list[TaskReport]
+    missing: list[Task]
+
+
+@dataclass(frozen=True)
+class BudgetFigures:
+    planned_year: int | None
+    spent_year: int | None
+    planned_total: int
+    spent_total: int | None
+
+    @staticmethod
+    def rate(spent: int | None, planned: int | None) -> str:
+        if spent is None or not planned:
+            return "—"
+        return f"{number_vi(100 * spent / planned, 1)}%"
+
+
+@dataclass(frozen=True)
+class AnnualReportData:
+    plan: Plan
+    year: int
+    report: AnnualReport
+    parent_body: str
+    issuing_body: str
+    place: str
+    unit_name: str
+    unit_note: str
+    as_of: dt.datetime
+    rows: list[ResultRow]
+    target_years: list[int]
+    agencies: list[AgencySummary]
+    budget: BudgetFigures
+    budget_lines: Budget
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def number(self) -> str:
+        return self.report.number or "      /BC-SYT"
+
+    @property
+    def summary(self) -> str:
+        kind = self.plan.get_kind_display().split(" (")[-1].rstrip(")")
+        number = self.plan.number if not self.plan.number.startswith("/") else ""
+        title = self.plan.title[:1].lower() + self.plan.title[1:]
+        head = f"{kind} {f'số {number} ' if number else ''}{title}"
+        return f"Kết quả thực hiện {head}\nnăm {self.year}"
+
+    @property
+    def as_of_text(self) -> str:
+        return timezone.localtime(self.as_of).strftime("%d/%m/%Y %H:%M")
+
+
+def _province_on(unit: OrgUnit, day: dt.date) -> OrgUnit:
+    """The unit, or the unit that took it over by ``day`` (Bắc Giang → Bắc Ninh)."""
+    current = unit
+    for _ in range(5):
+        if current.is_valid_on(day):
+            return current
+        link = (
+            UnitLineage.objects.filter(source=current, is_primary=True)
+            .select_related("target")
+            .first()
+        )
+        if link is None:
+            return current
+        current = link.target
+    return current
+
+
+def _place(unit: OrgUnit) -> str:
+    name = unit.name
+    for prefix in ("Tỉnh ", "Thành phố "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _plan_cells(card: Scorecard) -> dict[tuple[str, str], Any]:
+    unit = card.plan_unit
+    if unit is None:
+        return {}
+    return {(r.indicator_code, r.population_code): r.cells.get(unit.unit_id) for r in card.rows}
+
+
+def _document_figure(actuals: list[Observation], year: int) -> Figure:
+    for obs in actuals:
+        if obs.year == year and (obs.value is not None or obs.value_text):
+            from mch.web.templatetags.mch_web import observed_text
+
+            return Figure(
+                float(obs.value) if obs.value is not None else None,
+                observed_text(obs),
+                SOURCE_DOCUMENT,
+            )
+    return NO_FIGURE
+
+
+def _figure(cell: Any, actuals: list[Observation], year: int) -> Figure:
+    """The registers' value (one decimal, as the scorecard shows it), else the document's."""
+    if cell is not None and cell.value is not None:
+        return Figure(cell.value, number_vi(cell.value, 1), SOURCE_REGISTERS)
+    return _document_figure(actuals, year)
+
+
+def annual_report_data(
+    *, user: Any, plan: Plan, year: int, as_of: dt.datetime | None = None
+) -> AnnualReportData:
+    from mch.web.templatetags.mch_web import target_text
+
+    as_of = as_of or timezone.now()
+    report = AnnualReport.objects.filter(plan=plan, year=year).first() or AnnualReport(
+        plan=plan, year=year, **annual_report_defaults(plan=plan)
+    )
+    card = plan_scorecard(user=user, plan=plan, year=year, as_of=as_of, plan_unit_only=True)
+    previous_card = plan_scorecard(
+        user=user, plan=plan, year=year - 1, as_of=as_of, plan_unit_only=True
+    )
+    this_year, last_year = _plan_cells(card), _plan_cells(previous_card)
+    target_years, target_rows = plan_target_rows(plan=plan)
+
+    rows: list[ResultRow] = []
+    with translation.override("vi"):
+        for number, (row, score) in enumerate(zip(target_rows, card.rows, strict=True), 1):
+            key = (score.indicator_code, score.population_code)
+            target: Target | None = score.target
+            name = row.indicator_name
+            if score.population_code != "all":
+                name = f"{name} ({row.population})"
+            rows.append(
+                ResultRow(
+                    number=number,
+                    objective=row.objective.title if row.objective else "",
+                    indicator_code=row.indicator_code,
+                    name=name,
+                    unit_symbol=row.unit_symbol,
+                    previous=_figure(last_year.get(key), row.actuals, year - 1),
+                    target_text=target_text(target, row.unit_symbol) if target else "—",
+                    target_year=target.year if target else None,
+                    actual=_figure(this_year.get(key), row.actuals, year),
+                    status=this_year[key].status if this_year.get(key) else "no_data",
+                    targets_by_year={
+                        y: target_text(items[0], row.unit_symbol)
+                        for y, items in row.targets.items()
+                    },
+                )
+            )
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.status] = counts.get(r.status, 0) + 1
+
+    submitted = submitted_task_reports(plan=plan, year=year)
+    by_agency: OrderedDict[int, AgencySummary] = OrderedDict()
+    reported = {r.task_id for r in submitted}
+    for task in plan.tasks.select_related("agency").order_by("agency__name", "order"):
+        summary = by_agency.setdefault(task.agency_id, AgencySummary(task.agency.name, [], []))
+        if task.pk in reported:
+            summary.reports.append(next(r for r in submitted if r.task_id == task.pk))
+        else:
+            summary.missing.append(task)
+
+    lines = plan_budget(plan=plan)
+    spent_years = list(
+        AnnualReport.objects.filter(plan=plan, year__lte=year, budget_spent_vnd__isnull=False)
+        .exclude(year=year)
+        .values_list("budget_spent_vnd", flat=True)
+    )
+    spent_total = None
+    if report.budget_spent_vnd is not None or spent_years:
+        spent_total = sum(spent_years) + (report.budget_spent_vnd or 0)
+    budget = BudgetFigures(
+        planned_year=lines.by_year.get(year),
+        spent_year=report.budget_spent_vnd,
+        planned_total=lines.total,
+        spent_total=spent_total,
+    )
+
+    day = report.report_date or timezone.localdate()
+    province = _province_on(plan.issuer_unit, day)
+    unit = card.plan_unit
+    return AnnualReportData(
+        plan=plan,
+        year=year,
+        report=report,
+        parent_body=f"UBND {province.name.upper()}",
+        issuing_body="SỞ Y TẾ",
+        place=_place(province),
+        unit_name=unit.name if unit else plan.scope_unit.name,
+        unit_note=unit.note if unit else "",
+        as_of=as_of,
+        rows=rows,
+        target_years=target_years,
+        agencies=list(by_agency.values()),
+        budget=budget,
+        budget_lines=lines,
+        counts=counts,
+    )

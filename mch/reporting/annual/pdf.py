@@ -1,0 +1,29 @@
+"""HTML to PDF with headless Chromium (Debian's /usr/bin/chromium) through Playwright: the
+same page as the preview, printed on A4 with the margins of Nghị định 30. No LibreOffice."""
+
+from __future__ import annotations
+
+import os
+
+CHROMIUM = os.environ.get("MCH_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def html_to_pdf(html: str) -> bytes:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            page = browser.new_page()
+            page.set_content(html, wait_until="load")
+            return page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+        finally:
+            browser.close()

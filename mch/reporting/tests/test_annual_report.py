@@ -1,0 +1,186 @@
+"""The annual report generated for a generated province: the files are read back (python-docx,
+openpyxl, the PDF's pages rendered to PNG) and their figures checked against the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import struct
+import zlib
+from collections.abc import Iterator
+
+import openpyxl
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from docx import Document
+
+from mch.documents.official import number_vi
+from mch.indicators.values import Period, indicator_values
+from mch.reporting.annual.generate import annual_report_generate
+from mch.reporting.services import annual_report_save, task_report_save
+from mch.scorecards.tests.builders import YEAR, Province, build_province
+from tests.browser.conftest import require_chromium
+
+
+class _Rollback(Exception):
+    pass
+
+
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict]:
+    require_chromium()
+    with django_db_blocker.unblock():
+        try:
+            with transaction.atomic():
+                province = build_province(tmp_path_factory.mktemp("registers"))
+                task = province.plan.tasks.create(
+                    agency=_agency(province), description="Tuyên truyền chăm sóc bà mẹ."
+                )
+                task_report_save(
+                    user=province.officer,
+                    task=task,
+                    year=YEAR,
+                    narrative="Đã tổ chức 12 buổi truyền thông tại xã.",
+                    figures=[{"label": "Số buổi", "value": "12", "unit": "buổi"}],
+                    submit=True,
+                )
+                annual_report_save(
+                    user=province.officer,
+                    plan=province.plan,
+                    year=YEAR,
+                    number="15/BC-SYT",
+                    report_date=dt.date(YEAR, 12, 5),
+                    difficulties="Thiếu bác sĩ sản nhi ở tuyến xã.",
+                    proposals="Đề nghị bổ sung kinh phí đào tạo.",
+                    signer_name="Nguyễn Văn An",
+                )
+                files = annual_report_generate(user=province.officer, plan=province.plan, year=YEAR)
+                yield {"province": province, "files": {k: bytes(f.data) for k, f in files.items()}}
+                raise _Rollback
+        except _Rollback:
+            pass
+
+
+def _agency(province: Province):  # type: ignore[no-untyped-def]
+    from mch.orgunits.models import Agency
+
+    return Agency.objects.create(code="so-y-te-thu", name="Sở Y tế thử", unit=province.unit)
+
+
+def _engine(province: Province, code: str, year: int) -> str:
+    [value] = indicator_values(
+        user=province.officer, indicators=[code], units=[province.unit], period=Period.year(year)
+    )
+    return number_vi(value.value, 1) if value.value is not None else "—"
+
+
+def _results_table(document):  # type: ignore[no-untyped-def]
+    return next(t for t in document.tables if t.rows[0].cells[1].text == "Chỉ tiêu")
+
+
+@pytest.mark.django_db
+def test_docx_in_the_official_layout(generated) -> None:
+    document = Document(io.BytesIO(generated["files"]["docx"]))
+    header = document.tables[0].rows[0].cells
+    section = document.sections[0]
+
+    assert "SỞ Y TẾ" in header[0].text and "Số: 15/BC-SYT" in header[0].text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header[1].text
+    assert f"ngày 05 tháng 12 năm {YEAR}" in header[1].text
+    assert (round(section.left_margin.mm), round(section.right_margin.mm)) == (30, 15)
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    texts = [p.text for p in document.paragraphs]
+    assert "BÁO CÁO" in texts
+    assert "Thiếu bác sĩ sản nhi ở tuyến xã." in texts
+    assert "Đề nghị bổ sung kinh phí đào tạo." in texts
+    assert any("Đã tổ chức 12 buổi truyền thông tại xã. (Số buổi: 12 buổi)" in t for t in texts)
+    assert any(t.endswith("./.") for t in texts)
+    assert "Nguyễn Văn An" in document.tables[-1].rows[0].cells[1].text
+
+
+@pytest.mark.django_db
+def test_docx_results_equal_the_engine_with_their_source(generated) -> None:
+    province = generated["province"]
+    table = _results_table(Document(io.BytesIO(generated["files"]["docx"])))
+    rows = {row.cells[1].text: [c.text for c in row.cells] for row in table.rows[1:]}
+
+    assert [c.text for c in table.rows[0].cells][3:6] == [
+        f"Thực hiện {YEAR - 1}",
+        f"Chỉ tiêu {YEAR}",
+        f"Thực hiện {YEAR}",
+    ]
+    births = next(r for name, r in rows.items() if "đẻ tại cơ sở y tế" in name)
+    # the registers start in YEAR: last year's figure is the plan document's, labelled so
+    assert _engine(province, "facility_birth", YEAR - 1) == "—"
+    assert births[3] == "12,3%"
+    assert births[5] == _engine(province, "facility_birth", YEAR)
+    assert births[7] == "Sổ đăng ký; Văn bản kế hoạch"
+    neonatal = next(r for name, r in rows.items() if "sơ sinh" in name)
+    assert neonatal[5] == _engine(province, "neonatal_mortality", YEAR)
+    # an indicator the registers cannot give: no figure invented
+    policy = next(r for r in rows.values() if r[7] == "—")
+    assert (policy[5], policy[6]) == ("—", "Chưa tính được")
+
+
+@pytest.mark.django_db
+def test_xlsx_annex_like_phu_luc_1(generated) -> None:
+    province = generated["province"]
+    sheet = openpyxl.load_workbook(io.BytesIO(generated["files"]["xlsx"]))["Phụ lục 1"]
+    header = [c.value for c in sheet[6]]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=7)]
+
+    assert sheet["A1"].value == "PHỤ LỤC 1"
+    assert header[:4] == ["TT", "Chỉ tiêu", "Đơn vị tính", f"Thực hiện năm {YEAR - 1}"]
+    assert f"Mục tiêu năm {YEAR}" in header and f"Thực hiện năm {YEAR}" in header
+    births = next(r for r in rows if r[1] and "đẻ tại cơ sở y tế" in r[1])
+    actual = births[header.index(f"Thực hiện năm {YEAR}")]
+    assert number_vi(actual, 1) == _engine(province, "facility_birth", YEAR)
+
+
+def _png(array) -> bytes:  # type: ignore[no-untyped-def]
+    height, width, _ = array.shape
+    raw = b"".join(b"\x00" + array[y].tobytes() for y in range(height))
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(tag + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", crc)
+
+    head = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", head)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.django_db
+def test_pdf_is_a4_with_the_same_figures_and_renders_to_images(generated, tmp_path) -> None:
+    pdfium = pytest.importorskip("pypdfium2")
+    province = generated["province"]
+    pdf = pdfium.PdfDocument(generated["files"]["pdf"])
+    width, height = pdf[0].get_size()
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
+    assert "BÁO CÁO" in text and "./." in text
+    assert _engine(province, "facility_birth", YEAR) in text
+    image = pdf[0].render(scale=1, rev_byteorder=True).to_numpy()
+    (tmp_path / "page-1.png").write_bytes(_png(image))
+    assert int(image.min()) < 50 and int(image.max()) > 250  # ink on a white page
+
+
+@pytest.mark.django_db
+def test_downloads_stay_inside_the_officers_scope(generated) -> None:
+    province = generated["province"]
+    officer, outsider = Client(), Client()
+    officer.force_login(province.officer, backend="django.contrib.auth.backends.ModelBackend")
+    outsider.force_login(province.commune_user, backend="django.contrib.auth.backends.ModelBackend")
+    url = reverse("reporting-download", args=[province.plan.slug, YEAR, "docx"])
+
+    response = officer.get(url)
+    assert response.status_code == 200
+    assert response.content == generated["files"]["docx"]
+    assert outsider.get(url).status_code == 403
