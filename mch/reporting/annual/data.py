@@ -246,7 +246,9 @@ def annual_report_data(
     )
     spent_total = None
     if report.budget_spent_vnd is not None or spent_years:
-        spent_total = sum(spent_years) + (report.budget_spent_vnd or 0)
+        spent_total = sum(int(v) for v in spent_years if v is not None) + (
+            report.budget_spent_vnd or 0
+        )
     budget = BudgetFigures(
         planned_year=lines.by_year.get(year),
         spent_year=report.budget_spent_vnd,

@@ -12,7 +12,7 @@ RESULT_COLUMNS = (
     "Chỉ tiêu",
     "Đơn vị",
     "Thực hiện {prev}",
-    "Chỉ tiêu {year}",
+    "Chỉ tiêu kế hoạch (năm)",
     "Thực hiện {year}",
     "Đánh giá",
     "Nguồn số liệu",
@@ -49,8 +49,7 @@ def annual_report_docx(data: AnnualReportData) -> bytes:
                 r.name,
                 r.unit_symbol,
                 r.previous.text,
-                r.target_text
-                + (f" ({r.target_year})" if r.target_year and r.target_year != data.year else ""),
+                r.target_text + (f" ({r.target_year})" if r.target_year else ""),
                 r.actual.text,
                 r.status_text,
                 r.source_text,

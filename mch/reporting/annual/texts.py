@@ -23,16 +23,17 @@ def opening_text(data: AnnualReportData) -> str:
 
 
 def sources_text(data: AnnualReportData) -> str:
-    met = data.counts.get("met", 0)
-    not_met = data.counts.get("not_met", 0)
-    no_data = data.counts.get("no_data", 0) + data.counts.get("not_computable", 0)
+    count = data.counts.get
     unit = data.unit_name + (f" ({data.unit_note})" if data.unit_note else "")
     return (
         f"Số liệu của {unit}. “Sổ đăng ký”: số liệu hệ thống tính từ sổ đăng ký của các "
         f"cơ sở y tế, số liệu đến {data.as_of_text}; “Văn bản kế hoạch”: số liệu in trong "
-        f"văn bản kế hoạch, dùng khi sổ chưa tính được chỉ tiêu đó. Năm {data.year} có "
-        f"{met}/{len(data.rows)} chỉ tiêu đạt, {not_met} chỉ tiêu không đạt, {no_data} chỉ "
-        f"tiêu chưa có số liệu hoặc chưa tính được từ sổ."
+        f"văn bản kế hoạch, dùng khi sổ chưa tính được chỉ tiêu đó. Chỉ tiêu của năm đích "
+        f"sau năm {data.year} được đánh giá theo xu hướng. Năm {data.year}, trong "
+        f"{len(data.rows)} chỉ tiêu: {count('met', 0)} đạt, {count('on_track', 0)} đúng tiến "
+        f"độ, {count('at_risk', 0)} có nguy cơ không đạt, {count('not_met', 0)} không đạt, "
+        f"{count('no_data', 0) + count('not_computable', 0)} chưa có số liệu hoặc chưa tính "
+        f"được từ sổ."
     )
 
 

@@ -127,3 +127,15 @@ def test_board_lists_who_reported_who_is_late_and_who_has_not_started(world, as_
     assert states == {"Sở Giáo dục và Đào tạo": sel.SUBMITTED, "Sở Y tế": sel.LATE}
     page = as_user(world.officer).get(reverse("reporting-board", args=[world.plan.slug, YEAR]))
     assert "gửi đúng hạn" in page.content.decode()
+
+
+def test_annual_report_page_keeps_the_narrative_between_drafts(world, as_user) -> None:
+    client = as_user(world.officer)
+    url = reverse("reporting-annual", args=[world.plan.slug, YEAR])
+    form = {"number": "15/BC-SYT", "report_date": "05/12/2025", "difficulties": "Thiếu nhân lực."}
+
+    assert client.post(url, {**form, "save": "1"}).status_code == 302
+    page = client.get(url).content.decode()
+
+    assert "Thiếu nhân lực." in page and "15/BC-SYT" in page and "05/12/2025" in page
+    assert as_user(world.department).get(url).status_code == 403
