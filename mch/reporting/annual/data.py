@@ -63,6 +63,7 @@ class ResultRow:
     actual: Figure
     status: str
     targets_by_year: dict[int, str]  # the annex: every target year of the plan
+    baseline: Figure = NO_FIGURE  # the document's figure for the year before the plan
 
     @property
     def status_text(self) -> str:
@@ -218,6 +219,9 @@ def annual_report_data(
                     target_year=target.year if target else None,
                     actual=_figure(this_year.get(key), row.actuals, year),
                     status=this_year[key].status if this_year.get(key) else "no_data",
+                    baseline=_document_figure(
+                        [*row.actuals, *row.baselines], plan.period_start - 1
+                    ),
                     targets_by_year={
                         y: target_text(items[0], row.unit_symbol)
                         for y, items in row.targets.items()

@@ -18,11 +18,22 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 FONT = "Times New Roman"
 
 
+def _baseline_year(data: AnnualReportData) -> int | None:
+    """The plan's own "Thực hiện" year before its period (Bắc Giang: 2023), when the
+    document gives figures for it and it is not already last year's column."""
+    year = data.plan.period_start - 1
+    if year == data.year - 1 or not any(r.baseline.source for r in data.rows):
+        return None
+    return year
+
+
 def annex_columns(data: AnnualReportData) -> list[str]:
+    baseline = _baseline_year(data)
     return [
         "TT",
         "Chỉ tiêu",
         "Đơn vị tính",
+        *([f"Thực hiện năm {baseline} (văn bản)"] if baseline else []),
         f"Thực hiện năm {data.year - 1}",
         *[f"Mục tiêu năm {y}" for y in data.target_years],
         f"Thực hiện năm {data.year}",
@@ -78,6 +89,7 @@ def annual_report_xlsx(data: AnnualReportData) -> bytes:
             r.number,
             r.name,
             r.unit_symbol,
+            *([r.baseline.text] if _baseline_year(data) else []),
             r.previous.value if r.previous.value is not None else r.previous.text,
             *[r.targets_by_year.get(y, "") for y in data.target_years],
             r.actual.value if r.actual.value is not None else r.actual.text,
@@ -93,7 +105,7 @@ def annual_report_xlsx(data: AnnualReportData) -> bytes:
                 cell.number_format = "0.0"
                 cell.alignment = Alignment(horizontal="right", vertical="top")
         row_no += 1
-    widths = [5, 48, 9, 13, *[13] * len(data.target_years), 13, 16, 18]
+    widths = [5, 48, 9, *[13] * (width - 6), 16, 18]
     for i, w in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = w
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
