@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from mch.jobs.database import jobs_database
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MCH_VAR_DIR", BASE_DIR / "var"))
 
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "mch.core",
     "mch.accounts",
     "mch.orgunits",
@@ -63,6 +67,7 @@ INSTALLED_APPS = [
     "mch.registers",
     "mch.immunisation",
     "mch.reporting",
+    "mch.jobs",
     "mch.web",
 ]
 
@@ -110,6 +115,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+# Long work runs in `mch worker` from a database queue; see mch/jobs/database.py for the alias.
+DATABASES["jobs"] = jobs_database(DATABASES["default"])
+DATABASE_ROUTERS = ["mch.jobs.database.JobsRouter"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
