@@ -9,6 +9,7 @@ import os
 import socket
 import threading
 import time
+import uuid
 from typing import Any
 
 from django.db import connections
@@ -214,6 +215,14 @@ def jobs_reap() -> list[Job]:
     return [job for job in dead if _abandon(job)]
 
 
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _abandon(job: Job) -> bool:
     now = timezone.now()
     taken = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, worker=job.worker).update(
@@ -221,7 +230,7 @@ def _abandon(job: Job) -> bool:
     )
     if not taken:
         return False  # it finished meanwhile, or another process reaped it
-    if job.task_id:
+    if _is_uuid(job.task_id):  # queued through the database backend
         from django_tasks_db.models import DBTaskResult
 
         DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(

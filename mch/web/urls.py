@@ -44,6 +44,7 @@ urlpatterns = [
     ),
     path("so/nhap/", register_views.import_page, name="register-import"),
     path("so/nhap/<int:pk>/", register_views.import_batch, name="register-import-batch"),
+    path("so/nhap/<int:pk>/nhap-lai/", register_views.import_retry, name="register-import-retry"),
     path("so/xuat/", register_views.export_page, name="register-export"),
     path("so/xuat/<slug:file>.<slug:fmt>", register_views.export_file, name="register-export-file"),
     path("so/mau.xlsx", register_views.template_download, name="register-template"),

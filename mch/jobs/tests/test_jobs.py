@@ -116,7 +116,7 @@ def test_a_job_whose_worker_died_is_marked_failed_once() -> None:
     ABANDONED.clear()
     assert job_refresh(job=job).status == "failed"
     assert "dừng giữa chừng" in job.failure
-    assert jobs_reap() == [] and ABANDONED == [job.pk]
+    assert jobs_reap() == [] and [job.pk] == ABANDONED
 
 
 @both

@@ -10,9 +10,11 @@ whose ``id`` is already stored with the same values is left alone, so importing 
 same file twice changes nothing; a row whose values changed updates the record and is
 audited with the changed columns. The batch gets one audit entry with its counts.
 
-Progress: ``progress(done, total, message)`` is called after each file checked and each
-chunk written (``done`` counts rows of the current phase). The batch row is updated
-between phases and the live figure is kept in ``progress`` (see there why).
+Progress: ``progress(phase, done, total, message)`` is called after each file checked and
+each chunk written, with one figure for the whole import that never goes back: ``phase`` is
+one of ``PHASES``, ``done`` counts rows checked plus rows written against ``total``, twice the
+rows (on PostgreSQL both advance together). Run as a job (``jobs.py``) it is stored where any
+process reads it.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ from mch.accounts.permissions import can_see_people
 from ..models import AuditAction, AuditEntry, ImportBatch, Residence, Source
 from ..services.write_scope import WriteScope
 from . import fastinsert
-from . import progress as live
 from .checks import MODELS, Checker
 from .reader import Bundle, read_bundle, source_name
 from .reader import Source as BundleSource
@@ -48,7 +49,8 @@ from .spec import BY_KEY, ORDER
 CHUNK = 2000
 MAX_STORED_ERRORS = 2000
 
-Progress = Callable[[int, int, str], None]
+READ, CHECK, WRITE = PHASES = ("đọc tệp", "kiểm tra", "ghi")
+Progress = Callable[[str, int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -200,13 +202,13 @@ def bundle_import(
     batch.sha256 = _sha256(source)
     batch.status = ImportBatch.Status.CHECKING
     batch.save(update_fields=["sha256", "status"])
-    notify = _Notifier(batch, progress)
+    notify = _Notifier(progress)
     # Hundreds of thousands of small objects live until the end: the cyclic collector
     # would walk them again and again (they hold no cycles), so it waits for the end.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        notify.phase("Đang đọc tệp", 0)
+        notify.reading()
         bundle = read_bundle(source)
         notify.total = bundle.rows_total
         batch.rows_total = bundle.rows_total
@@ -226,6 +228,7 @@ def bundle_import(
                     try:
                         writer.start()
                         checker.run(after=writer.file_checked)
+                        notify.checks_done()
                         errors, counts = _errors(bundle, checker), _counts(checker)
                         if errors and not keep_valid_rows:
                             raise _Rejected
@@ -237,6 +240,7 @@ def bundle_import(
             else:
                 # SQLite: checking holds no lock; the writing transaction comes after.
                 checker.run()
+                notify.checks_done()
                 errors, counts = _errors(bundle, checker), _counts(checker)
                 if errors and not keep_valid_rows:
                     raise _Rejected
@@ -258,7 +262,6 @@ def bundle_import(
         batch.save(update_fields=["status", "finished_at", "report"])
         raise
     finally:
-        live.finish(batch.pk)
         if collecting:
             gc.enable()
 
@@ -268,25 +271,45 @@ class _Rejected(Exception):
 
 
 class _Notifier:
-    """Calls the caller's progress and keeps the live figure for the web page: checking
-    is the first half of the bar, writing the second."""
+    """One progress for the whole import: rows checked and rows written, against twice the
+    rows. Writing overlaps checking on PostgreSQL; the phase says checking until it ends."""
 
-    def __init__(self, batch: ImportBatch, callback: Progress | None):
-        self.batch = batch
+    def __init__(self, callback: Progress | None):
         self.callback = callback
         self.total = 0
+        self.checked_rows = 0
+        self.written_rows = 0
+        self.checking = True
+        self.last_check = ""
+        self.lock = threading.Lock()
 
-    def phase(self, message: str, done: int, *, writing: bool = False) -> None:
-        overall = done + (self.total if writing else 0)
-        live.report(self.batch.pk, overall, 2 * self.total, message)
+    def _send(self, phase: str, message: str) -> None:
         if self.callback is not None:
-            self.callback(done, self.total, message)
+            with self.lock:
+                done = self.checked_rows + self.written_rows
+            self.callback(phase, done, 2 * self.total, message)
+
+    def reading(self) -> None:
+        self._send(READ, "Đang đọc tệp")
 
     def checked(self, done: int, total: int, message: str) -> None:
-        self.phase(message, done)
+        with self.lock:
+            self.checked_rows = max(self.checked_rows, done)
+            self.last_check = message
+        self._send(CHECK, message)
 
     def written(self, done: int, message: str) -> None:
-        self.phase(message, done, writing=True)
+        with self.lock:
+            self.written_rows = max(self.written_rows, done)
+        if self.checking:  # PostgreSQL: the checking of later files is what the user waits on
+            self._send(CHECK, self.last_check)
+        else:
+            self._send(WRITE, message)
+
+    def checks_done(self) -> None:
+        with self.lock:
+            self.checked_rows = self.total
+        self.checking = False
 
 
 def _plain(value: Any) -> Any:

@@ -163,7 +163,7 @@ semicolons. Columns may come in any order; optional columns may be left out.
 
 ## Import
 
-    mch import_registers PATH [--keep-valid] [--user USERNAME]
+    mch import_registers PATH [--keep-valid] [--user USERNAME] [--background]
 
 or *Nhập sổ* in the web interface (province officers and commune staff). Every row is
 parsed and checked with the registers' own rules (`mch/registers/rules.py`) and write
@@ -199,10 +199,21 @@ Differences from the forms: a live birth without `person_id` gets no child recor
 child to `nguoi` and name it); likely-duplicate people (same name and date of birth) are
 not asked about.
 
-Progress is shown on the command line and on the import page. The import writes in one
-transaction; the page reads live progress from the importing process (the batch row is
-updated between the checking and writing phases, since SQLite allows no second writer
-during the transaction).
+**Where it runs.** The page queues the import for the job worker (`mch worker`, started
+by `scripts/start.sh` beside the web server; `mch.jobs`), so it goes on when the web server
+restarts or the browser is closed. `mch import_registers` imports in the command itself,
+or queues it with `--background` (then `mch jobs ID --follow` shows its progress).
+
+**Progress** is one figure per import that never goes back, with its phase: *đọc tệp*
+(reading), *kiểm tra* (rows checked) and *ghi* (rows written; on PostgreSQL writing starts
+while the last files are still checked). The worker stores it in the database, so the page
+(polling every second), `mch jobs` and any other process read the same figure.
+
+**A stopped import saves nothing.** The import writes in one transaction: if the worker is
+killed or its machine restarts, the transaction is rolled back, the job and its batch are
+marked *không hoàn thành* (as soon as another process looks, at most a minute later), and
+*Nhập lại tệp này* on the batch's page, or `mch jobs ID --retry`, runs it again on the same
+file.
 
 ## Speed
 

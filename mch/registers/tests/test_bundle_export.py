@@ -146,7 +146,8 @@ def test_import_and_export_commands(rw, tmp_path) -> None:
     folder = write_bundle(tmp_path / "b", basic_files())
     out = io.StringIO()
     call_command("import_registers", str(folder), "--user", rw.staff.username, stdout=out)
-    assert "100% 10/10 dòng" in out.getvalue()
+    assert "% kiểm tra — Đã kiểm tra tệp nguoi" in out.getvalue()
+    assert "100% xong" in out.getvalue()
     assert "10 thêm mới" in out.getvalue()
     target = tmp_path / "out.xlsx"
     call_command(

@@ -340,17 +340,23 @@ def test_duplicate_ids_and_empty_required_cells(rw, tmp_path) -> None:
     assert (4, "Chưa nhập ho_ten.") in found
 
 
-def test_progress_is_reported(rw, tmp_path) -> None:
+def test_progress_is_one_figure_that_never_goes_back(rw, tmp_path) -> None:
     calls = []
     run(
         rw,
         tmp_path,
         basic_files(),
-        progress=lambda done, total, message: calls.append((done, total, message)),
+        progress=lambda phase, done, total, message: calls.append((phase, done, total, message)),
     )
-    assert calls[-1][0] == calls[-1][1] == 10
-    assert any("kiểm tra" in message for _, _, message in calls)
-    assert any("ghi" in message for _, _, message in calls)
+    phases = [phase for phase, *_ in calls]
+    assert phases[0] == "đọc tệp" and phases[-1] == "ghi"
+    assert phases == sorted(phases, key=("đọc tệp", "kiểm tra", "ghi").index)
+    dones = [done for _, done, _, _ in calls]
+    assert dones == sorted(dones)
+    assert {total for _, _, total, _ in calls[1:]} == {20}  # 10 rows checked, then written
+    assert calls[-1][1] == 20
+    assert any("kiểm tra" in message for *_, message in calls)
+    assert any("ghi" in message for *_, message in calls)
 
 
 def test_an_error_in_the_last_files_saves_nothing_at_all(rw, tmp_path) -> None:

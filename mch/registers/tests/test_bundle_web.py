@@ -5,18 +5,20 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from mch.registers.models import AuditEntry, ImportBatch, Person, Pregnancy
 
 from .bundle_helpers import basic_files, csv_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "jobs"])
 
 
 @pytest.fixture(autouse=True)
-def _inline_import(settings) -> None:
-    # The page starts a thread; tests run the import in the request (one test database).
-    settings.MCH_REGISTER_IMPORT_INLINE = True
+def _jobs_run_at_once(settings, tmp_path) -> None:
+    # The page queues the import for the worker; here it runs as it is queued.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.VAR_DIR = tmp_path
 
 
 @pytest.fixture
@@ -77,19 +79,51 @@ def test_a_good_upload_lands_on_its_result_and_the_status_fragment(rw, client_fo
     assert Person.objects.count() == 2
 
 
-def test_a_running_import_polls_its_progress(rw, client_for) -> None:
-    from mch.registers.bundle import progress
+def test_a_running_import_polls_its_progress_from_the_database(rw, client_for) -> None:
+    from mch.jobs.models import Job
+    from mch.registers.bundle.jobs import KIND, subject
 
     batch = ImportBatch.objects.create(created_by=rw.staff, file_name="lon.zip", rows_total=1000)
-    progress.report(batch.pk, 900, 2000, "Đang ghi tệp can_do")
-    try:
-        fragment = client_for(rw.staff).get(
-            reverse("register-import-batch", args=[batch.pk]), HTTP_HX_REQUEST="true"
-        )
-    finally:
-        progress.finish(batch.pk)
-    text = fragment.content.decode()
-    assert 'hx-trigger="every 1s"' in text and "45%" in text and "Đang ghi tệp can_do" in text
+    Job.objects.create(
+        kind=KIND,
+        title="Nhập sổ: lon.zip",
+        subject=subject(batch),
+        status=Job.Status.RUNNING,
+        worker="another-machine:1",  # alive as far as this process can tell
+        heartbeat_at=timezone.now(),
+        phase="ghi",
+        done=1450,
+        total=2000,
+        percent=72,
+        message="Đang ghi tệp Cân đo",
+    )
+    text = (
+        client_for(rw.staff)
+        .get(reverse("register-import-batch", args=[batch.pk]), HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
+    assert 'hx-trigger="every 1s"' in text
+    assert "Bước: ghi — Đang ghi tệp Cân đo" in text and "72%" in text
+
+
+def test_a_failed_import_can_be_run_again_from_its_page(rw, client_for, settings) -> None:
+    client = client_for(rw.staff)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client.post(reverse("register-import"), {"file": upload("nguoi.csv", basic_files()["persons"])})
+    batch = ImportBatch.objects.get()
+    from mch.jobs.models import Job
+
+    # The worker that took it was killed: nothing was written, the batch is left checking.
+    Job.objects.filter(subject=f"registers.importbatch:{batch.pk}").update(
+        status=Job.Status.RUNNING, worker="another-machine:1", heartbeat_at=None, phase="ghi"
+    )
+    page = client.get(reverse("register-import-batch", args=[batch.pk])).content.decode()
+    assert 'id="import-failed"' in page and "dừng giữa chừng" in page
+    assert ImportBatch.objects.get().status == "failed" and not Person.objects.exists()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    response = client.post(reverse("register-import-retry", args=[batch.pk]), follow=True)
+    assert 'id="import-done"' in response.content.decode()
+    assert ImportBatch.objects.get().status == "done" and Person.objects.count() == 2
 
 
 def test_leaders_cannot_import_or_export(rw, client_for) -> None:

@@ -1,34 +1,37 @@
 """Register import (upload, progress, errors), exports of each register, the template.
 
-The import runs in a background thread of the web process, so the page can show its
-progress (HTMX polls the batch fragment every second). The thread reports live progress in
-memory (``bundle.progress``) and the batch row holds the outcome; see there why.
+The import is queued for the job worker (``mch worker``, ``mch.registers.bundle.jobs``);
+the batch page shows the job's progress, stored in the database by the worker (HTMX polls
+the fragment every second), then the batch's outcome. A failed run can be run again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-import threading
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mch.accounts.models import Role
 from mch.accounts.permissions import can_see_people
 from mch.accounts.scope import Scope
+from mch.jobs.models import Job
 from mch.orgunits.models import OrgUnit
-from mch.registers.bundle import progress
 from mch.registers.bundle.exporter import ALL, FORMATS, register_export
-from mch.registers.bundle.importer import bundle_import
+from mch.registers.bundle.jobs import (
+    can_retry,
+    import_job,
+    register_import_enqueue,
+    register_import_retry,
+)
 from mch.registers.bundle.reader import match_file
 from mch.registers.bundle.spec import FILES
 from mch.registers.bundle.template import template_workbook
@@ -73,41 +76,6 @@ class ImportForm(forms.Form):
         return upload
 
 
-def _run(batch_id: int, name: str, content: bytes, user_id: int, keep_valid_rows: bool) -> None:
-    """The import, in its own thread and database connection."""
-    from django.contrib.auth import get_user_model
-
-    try:
-        batch = ImportBatch.objects.get(pk=batch_id)
-        user = get_user_model().objects.get(pk=user_id)
-        bundle_import(
-            source=(name, content), user=user, keep_valid_rows=keep_valid_rows, batch=batch
-        )
-    except Exception:  # the batch row says FAILED; the log keeps the trace
-        log.exception("Register import %s failed", batch_id)
-    finally:
-        if not _in_request_thread():
-            connection.close()
-
-
-def _in_request_thread() -> bool:
-    return bool(getattr(settings, "MCH_REGISTER_IMPORT_INLINE", False))
-
-
-def _start(batch: ImportBatch, name: str, content: bytes, user: Any, keep: bool) -> None:
-    if _in_request_thread():  # tests: the test database is not shared with other threads
-        _run(batch.pk, name, content, user.pk, keep)
-        return
-    close_old_connections()
-    thread = threading.Thread(
-        target=_run,
-        args=(batch.pk, name, content, user.pk, keep),
-        name=f"register-import-{batch.pk}",
-        daemon=True,
-    )
-    thread.start()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
@@ -117,10 +85,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         keep = form.cleaned_data["keep_valid_rows"]
-        batch = ImportBatch.objects.create(
-            created_by_id=request.user.pk, file_name=upload.name[:255], keep_valid_rows=keep
+        batch = register_import_enqueue(
+            user=request.user, file_name=upload.name, content=upload.read(), keep_valid_rows=keep
         )
-        _start(batch, upload.name, upload.read(), request.user, keep)
         return redirect("register-import-batch", pk=batch.pk)
     batches = ImportBatch.objects.filter(created_by_id=request.user.pk).order_by("-created_at")[:10]
     return render(
@@ -131,31 +98,35 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 def _batch_context(batch: ImportBatch) -> dict[str, Any]:
-    live = progress.current(batch.pk)
-    running = batch.status in (ImportBatch.Status.CHECKING, ImportBatch.Status.IMPORTING)
-    if running and live is None and timezone.now() - batch.created_at > STALE_AFTER:
-        # No thread of this process runs it and it is long overdue: the server was
-        # restarted during the import, which rolled back (nothing was saved).
-        running = False
-    if live is not None:
-        percent, message = live.percent, live.message
+    job = import_job(batch)
+    running = job is not None and not job.finished
+    if job is None and batch.status in (ImportBatch.Status.CHECKING, ImportBatch.Status.IMPORTING):
+        # Imported before the job queue, in a thread of a web process that is gone.
+        running = timezone.now() - batch.created_at < STALE_AFTER
+    if job is not None and job.status == Job.Status.QUEUED:
+        phase, percent, message = "", 0, "Đang chờ tiến trình xử lý bắt đầu…"
+    elif job is not None:
+        phase, percent, message = job.phase, job.percent, job.message
     else:
-        percent = 100 if not running else (50 if batch.status == "importing" else 0)
-        message = batch.get_status_display()
+        phase, percent, message = "", 0, ""
     report = batch.report or {}
     errors = report.get("errors", [])
     counts = report.get("counts", {})
     titles = {spec.key: spec for spec in FILES}
     return {
         "batch": batch,
+        "job": job,
         "running": running,
+        "phase": phase,
         "percent": percent,
         "message": message,
+        "can_retry": can_retry(batch, job),
         "errors": errors[:SHOWN_ERRORS],
         "errors_total": report.get("errors_total", len(errors)),
         "errors_hidden": max(0, report.get("errors_total", len(errors)) - SHOWN_ERRORS),
         "counts": [(titles[key], value) for key, value in counts.items() if key in titles],
         "failure": report.get("failure", "")
+        or (job.failure.splitlines()[0] if job is not None and job.failure else "")
         or ("Máy chủ đã dừng trong khi nhập." if batch.status in ("checking", "importing") else ""),
     }
 
@@ -173,6 +144,20 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "web/registers/import_batch.html", {**context, "nav_section": "registers"}
     )
+
+
+@login_required
+@require_POST
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_import_registers(request.user):
+        raise PermissionDenied
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if batch.created_by_id != request.user.pk and not request.user.is_superuser:
+        raise Http404
+    # Already running again, or its file is gone: the page then says what it is.
+    with contextlib.suppress(ValueError):
+        register_import_retry(batch=batch)
+    return redirect("register-import-batch", pk=batch.pk)
 
 
 @login_required

@@ -54,7 +54,9 @@ class Command(BaseCommand):
                 waited = True
             time.sleep(2)
         for job in jobs_reap():
-            self.stdout.write(f"Việc #{job.pk} ({job.title}) đã dừng giữa chừng: đánh dấu thất bại.")
+            self.stdout.write(
+                f"Việc #{job.pk} ({job.title}) đã dừng giữa chừng: đánh dấu thất bại."
+            )
         if verbosity:
             self.stdout.write(f"Tiến trình xử lý việc nền {worker_name()} đang chạy.")
         call_command(

@@ -111,11 +111,11 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có tài khoản '{username}'.") from error
         last = [-1]
 
-        def progress(done: int, total: int, message: str) -> None:
-            percent = int(100 * done / total) if total else 100
-            if percent // 10 != last[0] or done == total:
+        def progress(phase: str, done: int, total: int, message: str) -> None:
+            percent = int(100 * done / total) if total else 0
+            if percent // 10 != last[0]:
                 last[0] = percent // 10
-                self.stdout.write(f"  {percent:3d}% {message}")
+                self.stdout.write(f"  {percent:3d}% {phase} — {message}")
 
         result = bundle_import(
             source=path,

@@ -1,4 +1,4 @@
-"""mch import_registers PATH [--keep-valid] [--user USERNAME]"""
+"""mch import_registers PATH [--keep-valid] [--user USERNAME] [--background]"""
 
 from __future__ import annotations
 
@@ -10,11 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mch.registers.bundle.importer import bundle_import
+from mch.registers.bundle.jobs import import_job, register_import_enqueue
 from mch.registers.bundle.spec import BY_KEY
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", " ")
 
 
 class Command(BaseCommand):
@@ -34,9 +31,21 @@ class Command(BaseCommand):
             "--user",
             help="Import as this user (their units limit what may be imported); default: the system.",
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue the import for the job worker (mch worker) and return; "
+            "follow it with `mch jobs ID --follow`.",
+        )
 
     def handle(
-        self, *args: Any, path: Path, keep_valid: bool, user: str | None, **options: Any
+        self,
+        *args: Any,
+        path: Path,
+        keep_valid: bool,
+        user: str | None,
+        background: bool,
+        **options: Any,
     ) -> None:
         actor = None
         if user:
@@ -46,18 +55,29 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có tài khoản '{user}'.") from error
         if not path.exists():
             raise CommandError(f"Không tìm thấy '{path}'.")
+        if background:
+            batch = register_import_enqueue(
+                user=actor, file_name=path.name, path=path, keep_valid_rows=keep_valid
+            )
+            job = import_job(batch)
+            job_id = job.pk if job is not None else "?"
+            self.stdout.write(
+                f"Đã xếp hàng: việc #{job_id} (lô nhập #{batch.pk}). "
+                f"Xem tiến độ: mch jobs {job_id} --follow"
+            )
+            return
         tty = sys.stdout.isatty() and self.stdout._out is sys.stdout  # type: ignore[attr-defined]
         last = [-1]
 
-        def progress(done: int, total: int, message: str) -> None:
+        def progress(phase: str, done: int, total: int, message: str) -> None:
             if not total:
-                self.stdout.write(message)
+                self.stdout.write(f"{phase}: {message}")
                 return
-            percent = int(100 * done / total)
-            if percent == last[0] and done != total:
+            percent = min(99, int(100 * done / total))
+            if percent == last[0]:
                 return
             last[0] = percent
-            line = f"{percent:3d}% {_number(done)}/{_number(total)} dòng — {message}"
+            line = f"{percent:3d}% {phase} — {message}"
             if tty:
                 self.stdout.write(f"\r{line:<78}", ending="")
             else:
@@ -68,6 +88,8 @@ class Command(BaseCommand):
         )
         if tty:
             self.stdout.write("")
+        if not result.rejected:
+            self.stdout.write("100% xong")
         for problem in result.errors:
             self.stdout.write(f"  ✗ {problem}")
         self.stdout.write(f"Kết quả: {result.summary()}.")
