@@ -3,6 +3,8 @@
 mch start [--port 8000]   the demo: set up (migrate, static files, reference data, plans, demo
                           users) and serve with gunicorn, debug off, on http://127.0.0.1 only
 mch setup                 set up only
+mch worker                run queued jobs (register imports, …); scripts/start.sh starts it
+mch jobs [ID] [--follow]  the jobs and their progress
 mch serve                 serve with gunicorn (config/gunicorn.py: MCH_BIND, MCH_WEB_WORKERS)
 mch demo_env              print the demo's environment as shell `export` lines
 mch <management command> [args]   any Django management command (load_units, import_plan, …)
@@ -76,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.update(demo_environment(port))
         _django()
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("migrate", database="jobs", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("setup_demo")
         if args[0] == "setup":

@@ -5,4 +5,6 @@ source "$(dirname "$0")/bootstrap.sh" run
 # The demo's settings (secret key kept in var/, local addresses, plain HTTP), exported so every
 # process started from here shares them. `DJANGO_DEBUG=1 ./scripts/start.sh` turns debug on.
 eval "$("$VENV/bin/mch" demo_env --port "${PORT:-8000}")"
-exec "$VENV/bin/mch" start --port "${PORT:-8000}"
+"$VENV/bin/mch" worker & worker=$!  # the job worker (imports): waits for the set-up below
+trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT
+"$VENV/bin/mch" start --port "${PORT:-8000}"
