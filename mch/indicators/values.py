@@ -22,7 +22,8 @@ from mch.orgunits.models import OrgUnit
 
 from .adapter import facts
 from .adapter.profiles import ProfileMap
-from .adapter.units import Rollup, rollup, successor_communes
+from .adapter.units import Rollup, successor_communes
+from .adapter.units import rollups as units_rollups
 from .groups import group_filters, profiles_in
 from .models import AggregateState, Attribution, IndicatorCell, IndicatorVersion
 
@@ -173,7 +174,7 @@ def indicator_values(
     cutoff = _local_day(as_of).replace(day=1)
     scope = Scope.for_user(user)
     targets = _targets(_resolve_units(units), scope, by, period)
-    rollups = {target.pk: rollup(target) for _, target in targets}
+    rollups = units_rollups([target for _, target in targets])
     filters = {group: group_filters(group) for group in groups}
     versions = latest_versions(indicators)
     states = dict(

@@ -36,6 +36,44 @@ def _subtree_ids(paths: list[str]) -> dict[str, list[int]]:
     return found
 
 
+# Rollups depend only on the unit tree and its lineage, which change rarely: they are kept
+# per process and dropped when either table changes (rows added, removed or edited: the
+# stamp sums what a rollup reads).
+_cache: dict[int, Rollup] = {}
+_cache_stamp: tuple[object, ...] | None = None
+
+
+def _stamp() -> tuple[object, ...]:
+    from django.db.models import Count, Max, Q, Sum
+    from django.db.models.functions import Length
+
+    units = OrgUnit.objects.aggregate(n=Count("pk"), top=Max("pk"), paths=Sum(Length("path")))
+    links = UnitLineage.objects.aggregate(
+        n=Count("pk"),
+        top=Max("pk"),
+        shares=Sum("share"),
+        primary=Count("pk", filter=Q(is_primary=True)),
+        ends=Sum("source_id") + Sum("target_id"),
+    )
+    return (*units.values(), *links.values())
+
+
+def rollups(units: list[OrgUnit]) -> dict[int, Rollup]:
+    """``rollup`` of each unit, from the per-process cache when the tree is unchanged."""
+    global _cache_stamp
+    stamp = _stamp()
+    if stamp != _cache_stamp:
+        _cache.clear()
+        _cache_stamp = stamp
+    out: dict[int, Rollup] = {}
+    for unit in units:
+        found = _cache.get(unit.pk)
+        if found is None:
+            found = _cache[unit.pk] = rollup(unit)
+        out[unit.pk] = found
+    return out
+
+
 def rollup(unit: OrgUnit) -> Rollup:
     """Units (with weights) whose cells add up to ``unit``'s value."""
     out = Rollup()
