@@ -300,6 +300,38 @@ def test_horizon_and_status_filter(rw) -> None:
     assert {t.status for row in only_upcoming for t in row.tasks} == {"upcoming"}
 
 
+@pytest.mark.parametrize(
+    ("age_days", "horizon", "expected"),
+    [
+        # IPV dose 1: valid from 98 days (14 weeks), due at 150 days (5 months).
+        (100, 0, None),  # may be given, but not due: 50 days ahead
+        (100, 30, None),
+        (125, 0, None),
+        (125, 30, "upcoming"),
+        (150, 0, "due"),
+        (181, 0, "overdue"),
+    ],
+)
+def test_a_dose_is_due_from_its_day_in_the_schedule(rw, age_days, horizon, expected) -> None:
+    baby = child(rw, days_ago(age_days))
+    assert doses(immunisation(rw, horizon_days=horizon), baby).get(("ipv", 1)) == expected
+
+
+def test_each_dose_says_when(rw) -> None:
+    born = days_ago(125)
+    child(rw, born)
+    [row] = immunisation(rw, horizon_days=30)
+    ipv = next(t for t in row.tasks if t.antigen == "ipv")
+    due, valid = born + dt.timedelta(days=150), born + dt.timedelta(days=98)
+    assert ipv.when == (
+        f"đến hạn trong 30 ngày tới: {due:%d/%m/%Y} (có thể tiêm từ {valid:%d/%m/%Y})"
+    )
+    bcg = next(t for t in row.tasks if t.antigen == "bcg")
+    assert bcg.when.startswith("quá hạn từ ")
+    hepb = next(t for t in row.tasks if t.antigen == "hepb_birth")
+    assert hepb.when == f"đã lỡ từ {born + dt.timedelta(days=42):%d/%m/%Y} (quá tuổi tiêm)"
+
+
 def test_dead_children_and_children_over_6_are_not_listed(rw) -> None:
     child(rw, D(2020, 11, 20), name="Sáu tuổi")  # sixth birthday on 20/11/2026
     dead = child(rw, days_ago(100), name="Đã mất")

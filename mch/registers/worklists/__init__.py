@@ -13,6 +13,9 @@ Five lists, each a function of the acting user, the commune, an optional village
   or oedema and who have not been measured again within ``followup_days``;
 - ``maternal_deaths_to_notify``: possible maternal deaths not yet notified.
 
+``worklist_summary`` counts every list for each commune of a province (``area``);
+``worklist_legend`` says what due, overdue, missed and coming up mean on each list.
+
 People are those of the user's scope (``people_scope_q``) whose current commune of
 residence is the chosen unit. Each list runs a fixed, small number of queries whatever
 the number of people (the immunisation list: children, their doses, the schedule), then
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from .area import AreaSummary, CommuneCounts, worklist_areas, worklist_summary
 from .child import growth_followup, immunisation_due
 from .common import (
     URGENCY_ORDER,
@@ -42,9 +46,12 @@ from .common import (
     worklist_units,
     worklist_villages,
 )
+from .legend import worklist_legend
 from .maternal import antenatal_due, maternal_deaths_to_notify, postnatal_due
 
 __all__ = [
+    "AreaSummary",
+    "CommuneCounts",
     "URGENCY_ORDER",
     "Counts",
     "Row",
@@ -60,6 +67,9 @@ __all__ = [
     "postnatal_due",
     "urgency_label",
     "worklist_units",
+    "worklist_areas",
+    "worklist_legend",
+    "worklist_summary",
     "worklist_villages",
     "worklists",
 ]

@@ -91,6 +91,7 @@ def immunisation_due(
             "birth_date",
             "mother__full_name",
             "mother__phone",
+            "residence_unit_id",
         )
     }
     # The date each child was first given each dose. Whether a dose was EPI or private
@@ -128,6 +129,7 @@ def immunisation_due(
     status_of = {engine: ours for engine, ours in status_of.items() if ours in wanted}
     every_dose = {r.key for r in schedule}
     day = dt.timedelta(days=1)
+    horizon_end = as_of + dt.timedelta(days=max(horizon_days, 0))
     tasks: dict[int, list[Task]] = defaultdict(list)
     for item in due_list(
         (
@@ -143,6 +145,14 @@ def immunisation_due(
     ):
         dose = item.dose
         status = status_of.get(dose.status)
+        if dose.status is Status.DUE and as_of < dose.due_date:
+            # Valid from its minimum age but not yet at the schedule's age (IPV from 14
+            # weeks, due at 5 months): not due, coming up when within the horizon.
+            status = (
+                Urgency.UPCOMING
+                if Urgency.UPCOMING in wanted and dose.due_date <= horizon_end
+                else None
+            )
         if status is not None:
             since = dose.due_date
             if status is Urgency.MISSED:
@@ -157,17 +167,21 @@ def immunisation_due(
                     status,
                     antigen=dose.antigen,
                     dose=dose.dose,
+                    overdue_on=dose.overdue_from,
+                    horizon=horizon_days,
+                    valid_from=dose.due_from if status is Urgency.UPCOMING else None,
                 )
             )
     ages = AgeTexts(as_of)
     found = []
     for pk, child_tasks in tasks.items():
-        _pk, name, child_village, phone, birth, mother, mother_phone = people[pk]
+        _pk, name, child_village, phone, birth, mother, mother_phone, unit_id = people[pk]
         found.append(
             Row(
                 person_id=pk,
                 name=name,
                 village=child_village,
+                unit_id=unit_id,
                 phone=phone or mother_phone or "",
                 age_text=ages(birth),
                 tasks=child_tasks,
@@ -220,6 +234,7 @@ def growth_followup(
             "person_id",
             "person__full_name",
             "person__village",
+            "person__residence_unit_id",
             "person__phone",
             "person__birth_date",
             "person__mother__full_name",
@@ -253,9 +268,19 @@ def growth_followup(
                 person_id=m["person_id"],
                 name=m["person__full_name"],
                 village=m["person__village"],
+                unit_id=m["person__residence_unit_id"],
                 phone=m["person__phone"] or m["person__mother__phone"] or "",
                 age_text=ages(m["person__birth_date"]),
-                tasks=[Task("growth", label, due_on, status)],
+                tasks=[
+                    Task(
+                        "growth",
+                        label,
+                        due_on,
+                        status,
+                        overdue_on=due_on + followup,
+                        horizon=horizon_days,
+                    )
+                ],
                 note=_("Measured %(date)s") % {"date": day_text(m["date"])},
                 record_id=m["pk"],
                 severe=severe,

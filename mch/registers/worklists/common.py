@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
 
 from mch.accounts.permissions import can_see_people
 from mch.accounts.scope import Scope
@@ -67,10 +68,39 @@ class Task:
     person_id: int | None = None  # the newborn of a postnatal task
     antigen: str = ""
     dose: int | None = None
+    overdue_on: dt.date | None = None  # the day a due task became (or becomes) overdue
+    horizon: int = 0  # the days looked ahead, for a task coming up
+    valid_from: dt.date | None = None  # a dose that may already be given before its day
 
     @property
     def status_label(self) -> str:
         return urgency_label(self.status)
+
+    @property
+    def when(self) -> str:
+        """The status with its date, as the legend defines it: "đến hạn từ 01/12/2026",
+        "quá hạn từ 01/11/2026 (hạn 01/10/2026)", "đã lỡ từ 21/11/2026",
+        "đến hạn trong 30 ngày tới: 27/01/2027"."""
+        since = day_text(self.since)
+        if self.status is Urgency.OVERDUE:
+            if self.overdue_on is not None and self.overdue_on != self.since:
+                return _("overdue since %(overdue)s (due %(due)s)") % {
+                    "overdue": day_text(self.overdue_on),
+                    "due": since,
+                }
+            return _("overdue since %(date)s") % {"date": since}
+        if self.status is Urgency.DUE:
+            return _("due since %(date)s") % {"date": since}
+        if self.status is Urgency.MISSED:
+            return _("missed since %(date)s (past the latest age)") % {"date": since}
+        text = ngettext(
+            "due within the next %(days)d day: %(date)s",
+            "due within the next %(days)d days: %(date)s",
+            self.horizon,
+        ) % {"days": self.horizon, "date": since}
+        if self.valid_from is not None and self.valid_from < self.since:
+            text += " " + _("(may be given from %(date)s)") % {"date": day_text(self.valid_from)}
+        return text
 
 
 @dataclass(slots=True)
@@ -89,6 +119,7 @@ class Row:
     severe: bool = False
     birth_date: dt.date | None = None
     gestational_weeks: int | None = None
+    unit_id: int | None = None  # the person's unit of residence now
     status: Urgency = field(init=False)
     since: dt.date = field(init=False)
 

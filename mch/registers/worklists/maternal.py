@@ -77,6 +77,7 @@ def antenatal_due(
             "person_id",
             "person__full_name",
             "person__village",
+            "person__residence_unit_id",
             "person__phone",
             "person__birth_date",
         )
@@ -94,7 +95,16 @@ def antenatal_due(
                 else _("Antenatal visit (none since registration %(date)s)")
                 % {"date": day_text(p["date"])}
             )
-            tasks.append(Task("anc_visit", label, due_on, status))
+            tasks.append(
+                Task(
+                    "anc_visit",
+                    label,
+                    due_on,
+                    status,
+                    overdue_on=due_on + overdue,
+                    horizon=horizon_days,
+                )
+            )
         lmp, edd = rules.pregnancy_dates(p["lmp"], p["edd"])
         if edd is not None and as_of > edd:
             tasks.append(
@@ -130,6 +140,7 @@ def antenatal_due(
                 person_id=p["person_id"],
                 name=p["person__full_name"],
                 village=p["person__village"],
+                unit_id=p["person__residence_unit_id"],
                 phone=p["person__phone"],
                 age_text=", ".join(parts),
                 tasks=tasks,
@@ -162,6 +173,7 @@ def postnatal_due(*, user: Any, unit: OrgUnit, as_of: dt.date, village: str = ""
             "person_id",
             "person__full_name",
             "person__village",
+            "person__residence_unit_id",
             "person__phone",
             "person__deceased_on",
         )
@@ -184,12 +196,21 @@ def postnatal_due(*, user: Any, unit: OrgUnit, as_of: dt.date, village: str = ""
     for d in deliveries:
         day = (as_of - d["date"]).days
         status = Urgency.OVERDUE if day >= PNC_OVERDUE_DAY else Urgency.DUE
+        overdue_on = d["date"] + dt.timedelta(days=PNC_OVERDUE_DAY)
         tasks = []
         mother_alive = d["mother_outcome"] != MotherOutcome.DIED and (
             d["person__deceased_on"] is None or d["person__deceased_on"] > as_of
         )
         if mother_alive and (d["pk"], d["person_id"]) not in visited:
-            tasks.append(Task("pnc_mother", _("Home visit: mother"), d["date"], status))
+            tasks.append(
+                Task(
+                    "pnc_mother",
+                    _("Home visit: mother"),
+                    d["date"],
+                    status,
+                    overdue_on=overdue_on,
+                )
+            )
         for baby in sorted(newborns[d["pk"]], key=lambda b: b["birth_order"]):
             alive = baby["person__deceased_on"] is None or baby["person__deceased_on"] > as_of
             if alive and (d["pk"], baby["person_id"]) not in visited:
@@ -200,6 +221,7 @@ def postnatal_due(*, user: Any, unit: OrgUnit, as_of: dt.date, village: str = ""
                         d["date"],
                         status,
                         person_id=baby["person_id"],
+                        overdue_on=overdue_on,
                     )
                 )
         if not tasks:
@@ -209,6 +231,7 @@ def postnatal_due(*, user: Any, unit: OrgUnit, as_of: dt.date, village: str = ""
                 person_id=d["person_id"],
                 name=d["person__full_name"],
                 village=d["person__village"],
+                unit_id=d["person__residence_unit_id"],
                 phone=d["person__phone"],
                 age_text=_("day %(n)d after birth") % {"n": day},
                 tasks=tasks,
@@ -239,6 +262,7 @@ def maternal_deaths_to_notify(
         "person_id",
         "person__full_name",
         "person__village",
+        "person__residence_unit_id",
         "person__phone",
         "person__birth_date",
     )
@@ -259,11 +283,20 @@ def maternal_deaths_to_notify(
                 person_id=d["person_id"],
                 name=d["person__full_name"],
                 village=d["person__village"],
+                unit_id=d["person__residence_unit_id"],
                 phone=d["person__phone"],
                 age_text=ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
                 if years is not None
                 else "",
-                tasks=[Task("notify", label, d["date"], status)],
+                tasks=[
+                    Task(
+                        "notify",
+                        label,
+                        d["date"],
+                        status,
+                        overdue_on=d["date"] + dt.timedelta(days=DEATH_NOTIFY_DAYS + 1),
+                    )
+                ],
                 note=_("Died %(date)s") % {"date": day_text(d["date"])},
                 record_id=d["pk"],
                 birth_date=d["person__birth_date"],

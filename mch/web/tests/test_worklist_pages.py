@@ -187,13 +187,44 @@ def test_another_commune_cannot_be_chosen(rw, people, as_user) -> None:
     assert choices == [rw.commune]
 
 
-def test_province_officer_chooses_a_commune(rw, people, as_user) -> None:
+def test_province_officer_sees_every_commune_with_its_counts(rw, people, as_user) -> None:
     client = as_user(rw.officer)
-    first = client.get(f"{URL}?{ON}")
-    assert first.context["unit"] is None and first.context["summary"] == []
-    assert "Chọn xã" in first.content.decode()
-    other = client.get(f"{URL}tiem-chung/?{ON}&unit={rw.other_commune.pk}")
+    response = client.get(f"{URL}?{ON}")
+    summary = response.context["area_summary"]
+    assert response.context["unit"] is None and summary.area == rw.province
+    by_unit = {c.unit: c.lists for c in summary.communes}
+    assert set(by_unit) == {rw.commune, rw.other_commune}
+    station = as_user(rw.staff).get(f"{URL}?{ON}").context["summary"]
+    assert {slug: c.total for slug, c in by_unit[rw.commune].items()} == {
+        item["worklist"].slug: item["counts"].total for item in station
+    }
+    assert by_unit[rw.other_commune]["tiem-chung"].total == 1  # Trần Văn Khác
+    assert summary.total.lists["tiem-chung"].total == 3
+    html = response.content.decode()
+    assert "Xã Hòa Bình" in html and "Tỉnh" in html
+    # A count opens that commune's list, the commune its own overview.
+    overdue = by_unit[rw.commune]["kham-thai"].by_status["overdue"]
+    link = f'href="{URL}kham-thai/?unit={rw.commune.pk}&amp;on={TODAY:%d/%m/%Y}">{overdue}</a>'
+    assert link in html
+    assert f'href="{URL}?unit={rw.other_commune.pk}&amp;on=' in html
+    other = as_user(rw.officer).get(f"{URL}tiem-chung/?{ON}&unit={rw.other_commune.pk}")
     assert [row.name for row in other.context["rows"]] == ["Trần Văn Khác"]
+
+
+def test_a_station_has_no_province_view(rw, people, as_user) -> None:
+    client = as_user(rw.staff)
+    response = client.get(f"{URL}?{ON}")
+    assert response.context["area_summary"] is None and response.context["unit"] == rw.commune
+    assert client.get(f"{URL}?{ON}&area={rw.province.pk}").status_code == 404
+
+
+def test_the_list_says_what_due_means_with_each_date(rw, people, as_user) -> None:
+    html = as_user(rw.staff).get(f"{URL}kham-thai/?{ON}").content.decode()
+    legend = html[html.index('id="legend"') : html.index("</section>")]
+    assert "quá hạn" in legend and "30 ngày" in legend and "14 ngày" in legend
+    # The last visit was 50 days ago: due 30 days after it, overdue 14 days after that.
+    due, overdue = days_ago(20), days_ago(6)
+    assert f"quá hạn từ {overdue:%d/%m/%Y} (hạn {due:%d/%m/%Y})" in html
 
 
 def test_unknown_list_and_anonymous(rw, client, as_user) -> None:

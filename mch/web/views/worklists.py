@@ -46,10 +46,13 @@ class Query:
     villages: list[str]
     horizon: int
     statuses: list[str] | None
+    areas: list[OrgUnit]
+    area: OrgUnit | None
 
     def params(self, **override: Any) -> dict[str, Any]:
         values: dict[str, Any] = {
             "unit": self.unit.pk if self.unit else "",
+            "area": self.area.pk if self.area and not self.unit else "",
             "village": self.village,
             "on": f"{self.as_of:%d/%m/%Y}",
             "horizon": self.horizon or "",
@@ -96,6 +99,14 @@ def _query(request: HttpRequest) -> Query:
             raise Http404("Không tìm thấy xã này trong phạm vi của bạn.")
     else:
         unit = _default_unit(request, units)
+    areas = lists.worklist_areas(user=request.user, as_of=as_of)
+    raw_area = request.GET.get("area", "")
+    if raw_area:
+        area = next((a for a in areas if str(a.pk) == raw_area), None)
+        if area is None:
+            raise Http404("Không tìm thấy đơn vị này trong phạm vi của bạn.")
+    else:
+        area = _default_area(request, areas, unit)
     villages = lists.worklist_villages(user=request.user, unit=unit) if unit else []
     village = " ".join(request.GET.get("village", "").split())
     try:
@@ -111,7 +122,23 @@ def _query(request: HttpRequest) -> Query:
         villages=villages,
         horizon=horizon if horizon in HORIZONS else 0,
         statuses=chosen or None,
+        areas=areas,
+        area=area,
     )
+
+
+def _default_area(
+    request: HttpRequest, areas: list[OrgUnit], unit: OrgUnit | None
+) -> OrgUnit | None:
+    """The province above the chosen commune; else the user's own unit above communes
+    (a province officer's province); else the only one in scope."""
+    if unit is not None:
+        return next((a for a in reversed(areas) if unit.path.startswith(a.path)), None)
+    own = set(request.user.units.values_list("pk", flat=True))  # type: ignore[union-attr]
+    mine = [a for a in areas if a.pk in own]
+    if mine:
+        return mine[0]
+    return areas[0] if len(areas) == 1 else None
 
 
 def _worklist(slug: str) -> lists.Worklist:
@@ -159,11 +186,40 @@ def worklist_overview(request: HttpRequest) -> HttpResponse:
                 {
                     "worklist": worklist,
                     "counts": counts,
-                    "cells": [counts.by_status.get(s, 0) for s in STATUSES],
+                    "cells": [
+                        (counts.by_status.get(s, 0), lists.urgency_label(s)) for s in STATUSES
+                    ],
                 }
             )
-    context = _base_context(query) | {"summary": summary}
+    area_summary = None
+    if query.unit is None and query.area is not None:
+        area_summary = lists.worklist_summary(user=request.user, area=query.area, as_of=query.as_of)
+    context = _base_context(query) | {
+        "summary": summary,
+        "area_summary": area_summary,
+        "area_columns": _area_columns(),
+        "legend": [
+            (worklist, lists.worklist_legend(slug=worklist.slug, unit=query.unit or query.area))
+            for worklist in lists.worklists()
+        ],
+    }
     return render(request, "web/worklists/overview.html", context)
+
+
+def _area_columns() -> list[dict[str, Any]]:
+    """The province table's columns: each list with the statuses it can hold."""
+    columns = []
+    for worklist in lists.worklists():
+        statuses = [lists.Urgency.OVERDUE, lists.Urgency.DUE]
+        if worklist.status_filter:
+            statuses.append(lists.Urgency.MISSED)
+        columns.append(
+            {
+                "worklist": worklist,
+                "statuses": [(str(s), lists.urgency_label(s)) for s in statuses],
+            }
+        )
+    return columns
 
 
 @login_required
@@ -181,6 +237,11 @@ def worklist_page(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "counts": lists.count_rows(rows),
         "first_number": page.start_index(),
+        "legend": lists.worklist_legend(
+            slug=worklist.slug,
+            unit=query.unit,
+            horizon=query.horizon if worklist.horizon else 0,
+        ),
     }
     return render(request, "web/worklists/list.html", context)
 
@@ -227,17 +288,15 @@ def _headers() -> list[str]:
         _("Phone"),
         _("Age / weeks pregnant"),
         _("To do"),
-        _("Since"),
+        _("Date"),
         _("Status"),
         _("Note"),
         pgettext("worklist", "Done"),
     ]
 
 
-def _task_lines(row: lists.Row, since: str) -> str:
-    return "\n".join(
-        f"{task.label} — {since} {task.since:%d/%m/%Y} — {task.status_label}" for task in row.tasks
-    )
+def _task_lines(row: lists.Row) -> str:
+    return "\n".join(f"{task.label} — {task.when}" for task in row.tasks)
 
 
 def _title(worklist: lists.Worklist, query: Query) -> str:
@@ -264,7 +323,6 @@ def _xlsx(worklist: lists.Worklist, query: Query, rows: list[lists.Row]) -> byte
             setattr(made, name, setting)
         return made
 
-    since = _("since")
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     sheet.append([cell(_title(worklist, query), font=Font(bold=True, size=13))])
@@ -278,7 +336,7 @@ def _xlsx(worklist: lists.Worklist, query: Query, rows: list[lists.Row]) -> byte
                 row.village,
                 row.phone,
                 row.age_text,
-                cell(_task_lines(row, since), alignment=wrap),
+                cell(_task_lines(row), alignment=wrap),
                 cell(row.since, number_format="dd/mm/yyyy"),
                 row.status_label,
                 row.note,
@@ -294,7 +352,6 @@ def _csv(rows: list[lists.Row]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(_headers())
-    since = _("since")
     for number, row in enumerate(rows, start=1):
         writer.writerow(
             [
@@ -303,7 +360,7 @@ def _csv(rows: list[lists.Row]) -> bytes:
                 row.village,
                 row.phone,
                 row.age_text,
-                _task_lines(row, since).replace("\n", "; "),
+                _task_lines(row).replace("\n", "; "),
                 f"{row.since:%d/%m/%Y}",
                 row.status_label,
                 row.note,
