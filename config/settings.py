@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -109,8 +110,8 @@ TEMPLATES = [
 if "DATABASE_URL" not in os.environ:
     # The embedded database's folder must exist before Django opens the file.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.parse(
+DATABASES: dict[str, dict[str, Any]] = {
+    "default": dj_database_url.parse(  # type: ignore[dict-item]
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'mch.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )

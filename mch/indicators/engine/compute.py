@@ -151,8 +151,8 @@ def _sum(
     stacked = np.stack(keys)
     unique, inverse = np.unique(stacked, axis=1, return_inverse=True)
     inverse = inverse.reshape(-1)
-    num = np.bincount(inverse, weights=numerator, minlength=unique.shape[1])
-    den = np.bincount(inverse, weights=denominator, minlength=unique.shape[1])
+    num = np.bincount(inverse, weights=numerator, minlength=unique.shape[1]).astype(np.float64)
+    den = np.bincount(inverse, weights=denominator, minlength=unique.shape[1]).astype(np.float64)
     return unique, num, den
 
 

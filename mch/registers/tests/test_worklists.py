@@ -531,12 +531,11 @@ def test_villages_in_natural_order_on_the_filter_and_the_rows(rw) -> None:
         ("Một b", "Thôn 1"),
     ]:
         child(rw, days_ago(70), name=name, village=village)
-    assert worklists.worklist_villages(user=rw.staff, unit=rw.commune) == [
-        "thôn 1",
-        "Thôn 2",
-        "Thôn 10",
-    ]
-    assert [r.village for r in immunisation(rw)] == ["thôn 1", "Thôn 1", "Thôn 2", "Thôn 10"]
+    # One spelling per village (the first the database returns), whatever the case.
+    villages = worklists.worklist_villages(user=rw.staff, unit=rw.commune)
+    assert [v.casefold() for v in villages] == ["thôn 1", "thôn 2", "thôn 10"]
+    rows = [r.village.casefold() for r in immunisation(rw)]
+    assert rows == ["thôn 1", "thôn 1", "thôn 2", "thôn 10"]
 
 
 def test_users_who_may_not_see_people_are_refused(rw) -> None:
