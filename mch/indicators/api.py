@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mch.core.api_fields import ModelSerializer
 from mch.indicators.registry import VERSION_FIELDS
 
 from .models import Domain, Indicator, IndicatorVersion
@@ -26,13 +27,13 @@ from .query import QueryInvalid, QueryRefused, query_parse, query_values, value_
 from .selectors import indicator_get, indicator_list
 
 
-class IndicatorVersionSerializer(serializers.ModelSerializer[IndicatorVersion]):
+class IndicatorVersionSerializer(ModelSerializer[IndicatorVersion]):
     class Meta:
         model = IndicatorVersion
         fields = ["version", *VERSION_FIELDS, "change_reason", "created_at"]
 
 
-class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
+class IndicatorSerializer(ModelSerializer[Indicator]):
     latest_version = IndicatorVersionSerializer(read_only=True, allow_null=True)
 
     class Meta:

@@ -11,12 +11,14 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from mch.accounts.scope import Scope
+from mch.core.api_fields import ModelSerializer
+from mch.core.day_range import day_in_range, day_range_message
 
 from .models import Level, OrgUnit
-from .selectors import units_valid_on
+from .selectors import units_matching, units_valid_on
 
 
-class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
+class OrgUnitSerializer(ModelSerializer[OrgUnit]):
     parent = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
@@ -42,6 +44,11 @@ _FILTERS = [
     OpenApiParameter(
         "on", OpenApiTypes.DATE, description="Only units valid on this day (YYYY-MM-DD)."
     ),
+    OpenApiParameter(
+        "search",
+        OpenApiTypes.STR,
+        description="Code (its start) or name (any part, case and diacritics ignored).",
+    ),
 ]
 
 
@@ -65,8 +72,12 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet[OrgUnit]):
                 day = dt.date.fromisoformat(on)
             except ValueError as error:
                 raise ValidationError({"on": "Ngày phải có dạng YYYY-MM-DD."}) from error
-            return units_valid_on(day, level=level, scope=scope)
-        units = OrgUnit.objects.all()
-        if level:
-            units = units.at_level(level)
-        return scope.filter(units)
+            if not day_in_range(day):
+                raise ValidationError({"on": day_range_message()})
+            units = units_valid_on(day, level=level, scope=scope)
+        else:
+            units = OrgUnit.objects.all()
+            if level:
+                units = units.at_level(level)
+            units = scope.filter(units)
+        return units_matching(units, params.get("search", ""))

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from django.db.models import QuerySet
 
+from mch.core.text import fold
 from mch.orgunits.models import OrgUnit, UnitAttribute, UnitChange, UnitLineage
 
 ONE = Decimal(1)
@@ -36,6 +37,21 @@ def units_valid_on(
     if level:
         units = units.at_level(level)
     return _scoped(units, scope)
+
+
+def units_matching(units: QuerySet[OrgUnit], text: str) -> QuerySet[OrgUnit]:
+    """The units whose code starts with ``text`` or whose name holds it, ignoring case and
+    diacritics ("hoa binh" finds "Xã Hòa Bình"). Names are folded in Python: SQLite cannot
+    fold Vietnamese, and a scope holds a few thousand units at most."""
+    needle = fold(" ".join(text.split()))
+    if not needle:
+        return units
+    found = [
+        pk
+        for pk, code, name, short_name in units.values_list("pk", "code", "name", "short_name")
+        if code.casefold().startswith(needle) or needle in fold(name) or needle in fold(short_name)
+    ]
+    return units.filter(pk__in=found)
 
 
 def subtree(

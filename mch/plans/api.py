@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mch.accounts.permissions import can_manage_plans
+from mch.core.api_fields import ModelSerializer
 
 from .budget import plan_budget
 from .models import BudgetLine, Objective, Observation, Plan, Target, Task
@@ -32,7 +33,7 @@ class CanManagePlans(permissions.BasePermission):
 
 # Plain strings, not enums: three different choice sets are all called "kind", and the
 # schema generator cannot name them apart without project-wide overrides.
-class ObjectiveSerializer(serializers.ModelSerializer[Objective]):
+class ObjectiveSerializer(ModelSerializer[Objective]):
     kind = serializers.CharField(read_only=True, help_text="general | specific")
 
     class Meta:
@@ -47,7 +48,7 @@ class _ValueFields(serializers.Serializer[Any]):
     population = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
 
-class TargetSerializer(_ValueFields, serializers.ModelSerializer[Target]):
+class TargetSerializer(_ValueFields, ModelSerializer[Target]):
     class Meta:
         model = Target
         fields = [
@@ -68,7 +69,7 @@ class TargetSerializer(_ValueFields, serializers.ModelSerializer[Target]):
         ]
 
 
-class ObservationSerializer(_ValueFields, serializers.ModelSerializer[Observation]):
+class ObservationSerializer(_ValueFields, ModelSerializer[Observation]):
     kind = serializers.CharField(read_only=True, help_text="baseline | actual")
 
     class Meta:
@@ -89,13 +90,13 @@ class ObservationSerializer(_ValueFields, serializers.ModelSerializer[Observatio
         ]
 
 
-class BudgetLineSerializer(serializers.ModelSerializer[BudgetLine]):
+class BudgetLineSerializer(ModelSerializer[BudgetLine]):
     class Meta:
         model = BudgetLine
         fields = ["id", "year", "amount_vnd", "funding_source", "item", "quote", "part_of"]
 
 
-class TaskSerializer(serializers.ModelSerializer[Task]):
+class TaskSerializer(ModelSerializer[Task]):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
     agency_name = serializers.CharField(source="agency.name", read_only=True)
 
@@ -104,7 +105,7 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
         fields = ["agency", "agency_name", "role", "description", "source_ref"]
 
 
-class PlanSerializer(serializers.ModelSerializer[Plan]):
+class PlanSerializer(ModelSerializer[Plan]):
     issuer_unit = serializers.PrimaryKeyRelatedField(read_only=True)
     scope_unit = serializers.PrimaryKeyRelatedField(read_only=True)
 

@@ -11,11 +11,12 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from rest_framework import permissions, serializers, status, viewsets
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mch.accounts.permissions import can_see_people
+from mch.core.day_range import day_in_range, day_range_message
+from mch.core.pagination import PageNumberPagination
 from mch.orgunits.models import OrgUnit
 
 from .. import selectors, services
@@ -52,11 +53,19 @@ def query_date(request: Request, name: str) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         raise InputError(
             name, "invalid_date", "Ngày phải có dạng YYYY-MM-DD.", "Dates are YYYY-MM-DD."
         ) from None
+    if not day_in_range(day):
+        raise _out_of_range(name)
+    return day
+
+
+def _out_of_range(name: str) -> InputError:
+    message = day_range_message()
+    return InputError(name, "date_range", message, message)
 
 
 def query_moment(request: Request, name: str) -> dt.datetime | None:
@@ -72,6 +81,8 @@ def query_moment(request: Request, name: str) -> dt.datetime | None:
             "Thời điểm phải theo ISO 8601 (YYYY-MM-DDTHH:MM:SS+07:00).",
             "Moments are ISO 8601 (YYYY-MM-DDTHH:MM:SS+07:00).",
         ) from None
+    if not day_in_range(moment.date()):
+        raise _out_of_range(name)
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from mch.core.api_fields import DateField
+
 from .. import services
 from ..models import CheckUp, Death, GrowthMeasurement, Illness, Immunisation
 from .base import CorrectableRecordViewSet
@@ -224,7 +226,7 @@ class IllnessViewSet(CorrectableRecordViewSet):
 
 class DeathInput(EventInput):
     person = serializers.IntegerField(min_value=1, help_text="Who died (person id).")
-    date = serializers.DateField(help_text="Date of death.")
+    date = DateField(help_text="Date of death.")
     place = CodeChoiceField("death_place")
     cause_group = CodeChoiceField("cause_group", required=False)
     injury_type = CodeChoiceField("injury_type", required=False)
@@ -249,12 +251,12 @@ class DeathInput(EventInput):
         "perinatal_cause", required=False, help_text="ICD-PM N1–N11, deaths at 0–27 days."
     )
     perinatal_maternal_condition = CodeChoiceField("perinatal_maternal_condition", required=False)
-    recorded_on = serializers.DateField(
+    recorded_on = DateField(
         required=False,
         allow_null=True,
         help_text="When the death reached the register (default: today, or as stored).",
     )
-    notified_on = serializers.DateField(required=False, allow_null=True)
+    notified_on = DateField(required=False, allow_null=True)
 
 
 class DeathOutput(EventOutput):

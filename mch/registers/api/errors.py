@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import get_language
 from rest_framework import serializers, status
+from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 
 from ..rules import Problem, RecordInvalid
@@ -86,6 +87,8 @@ def error_response(exc: Exception) -> Response | None:
         errors = problems_errors(exc.problems)
     elif isinstance(exc, InputError):
         errors = [exc.as_dict(_language())]
+    elif isinstance(exc, ParseError):  # an unreadable, too large or too deep body
+        errors = [{"field": "", "code": "parse_error", "message": str(exc.detail)}]
     elif isinstance(exc, serializers.ValidationError):
         errors = _flatten(exc.detail)
     elif isinstance(exc, DjangoValidationError):

@@ -7,6 +7,8 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import serializers
 
+from mch.core.api_fields import DateField, ModelSerializer
+
 from .fields import CodeChoiceField, FlagsField
 
 EXTERNAL_ID_HELP = (
@@ -23,7 +25,7 @@ class EventInput(serializers.Serializer[Any]):
     external_id = serializers.CharField(
         max_length=64, required=False, allow_blank=True, help_text=EXTERNAL_ID_HELP
     )
-    date = serializers.DateField(help_text="Date of the event (YYYY-MM-DD).")
+    date = DateField(help_text="Date of the event (YYYY-MM-DD).")
     residence_unit = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -62,7 +64,7 @@ class EventInput(serializers.Serializer[Any]):
     )
 
 
-class RecordOutput(serializers.ModelSerializer[Any]):
+class RecordOutput(ModelSerializer[Any]):
     """A stored record. Choice fields must be declared as ``CodeChoiceField`` so the
     schema documents their codes and Vietnamese labels."""
 

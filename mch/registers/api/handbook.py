@@ -6,6 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from mch.core.api_fields import ModelSerializer
+
 from ..models import AuditEntry, Person
 from .child import CheckUpOutput, DeathOutput, GrowthOutput, IllnessOutput, ImmunisationOutput
 from .events import RecordOutput
@@ -35,7 +37,7 @@ class ChildOutput(RecordOutput):
         fields = ["id", "full_name", "sex", "birth_date", "deceased_on", "flags", "source"]
 
 
-class HistoryOutput(serializers.ModelSerializer[AuditEntry]):
+class HistoryOutput(ModelSerializer[AuditEntry]):
     user = serializers.CharField(
         source="user.username", read_only=True, allow_null=True, default=None
     )

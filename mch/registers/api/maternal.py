@@ -11,6 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mch.core.api_fields import DateField
+
 from .. import services
 from ..models import (
     AntenatalVisit,
@@ -36,9 +38,9 @@ def _codes(choice_set: str, **kwargs: Any) -> serializers.ListField:
 
 class PregnancyInput(EventInput):
     person = serializers.IntegerField(min_value=1, help_text="The woman (person id).")
-    date = serializers.DateField(help_text="Date the pregnancy was registered.")
-    lmp = serializers.DateField(required=False, allow_null=True, help_text="Last menstrual period.")
-    edd = serializers.DateField(
+    date = DateField(help_text="Date the pregnancy was registered.")
+    lmp = DateField(required=False, allow_null=True, help_text="Last menstrual period.")
+    edd = DateField(
         required=False,
         allow_null=True,
         help_text="Expected date of delivery. One of lmp and edd is needed; the other is "
@@ -78,7 +80,7 @@ class PregnancyEndInput(serializers.Serializer[Any]):
         "pregnancy_outcome",
         help_text="How the pregnancy ended. A birth is recorded with a delivery instead.",
     )
-    outcome_date = serializers.DateField()
+    outcome_date = DateField()
 
 
 @document(
@@ -215,7 +217,7 @@ class BabyInput(serializers.Serializer[Any]):
         max_length=200,
         help_text="The child's name, if given yet (default: “Con bà <mother>”).",
     )
-    date = serializers.DateField(
+    date = DateField(
         required=False,
         allow_null=True,
         help_text="The baby's own date of birth (default: the delivery's; twins either side "

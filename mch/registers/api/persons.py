@@ -6,6 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from mch.core.api_fields import DateField
+
 from ..models import Person
 from .events import EXTERNAL_ID_HELP, RecordOutput
 from .fields import CodeChoiceField
@@ -16,7 +18,7 @@ class PersonFields(serializers.Serializer[Any]):
 
     full_name = serializers.CharField(max_length=200)
     sex = CodeChoiceField("sex")
-    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_date = DateField(required=False, allow_null=True)
     birth_date_estimated = serializers.BooleanField(required=False)
     ethnicity = CodeChoiceField("ethnicity", required=False)
     national_id = serializers.CharField(
@@ -106,7 +108,7 @@ class MoveInput(serializers.Serializer[Any]):
         required=False, max_length=16, help_text="The new commune, by its code on moved_on."
     )
     village = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    moved_on = serializers.DateField()
+    moved_on = DateField()
 
 
 class MergeInput(serializers.Serializer[Any]):

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mch.core.dates import dmy
+from mch.core.day_range import day_in_range
 from mch.core.text import fold
 from mch.registers.ethnicities import ETHNICITIES
 
@@ -120,6 +121,14 @@ def parse_bool(raw: Any) -> bool | None:
 
 
 def parse_date(raw: Any) -> dt.date | None:
+    """A day in 1900–2100 (``mch.core.day_range``), or None for a blank cell."""
+    day = _parse_date(raw)
+    if day is not None and not day_in_range(day):
+        raise BadValue(f"'{_text_of(raw)}' ngoài khoảng ngày 01/01/1900 – 31/12/2100")
+    return day
+
+
+def _parse_date(raw: Any) -> dt.date | None:
     if type(raw) is str and len(raw) == 10 and raw[2] == "/" and raw[5] == "/":
         try:
             return dt.date(int(raw[6:]), int(raw[3:5]), int(raw[:2]))

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mch.core.dates import dmy
+from mch.core.day_range import validate_day_in_range
 from mch.registers.bundle.spec import CHOICES
 
 DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d%m%Y", "%Y-%m-%d")
@@ -60,6 +61,7 @@ class DayField(forms.DateField):
     widget = DayInput
     input_formats = DATE_FORMATS
     default_error_messages = {"invalid": _("Type the date as dd/mm/yyyy.")}
+    default_validators = [validate_day_in_range]
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", DATE_FORMATS)

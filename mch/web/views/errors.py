@@ -4,6 +4,7 @@ English messages ("No OrgUnit matches the given query.") are not."""
 
 from __future__ import annotations
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -37,7 +38,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         400,
         _("The request could not be understood"),
         _("Something in the address or the form is not valid. Go back and check what you entered."),
-        "",
+        # A view's own BadRequest names what is wrong; Django's other 400s stay generic.
+        _reason(exception) if type(exception) is BadRequest else "",
     )
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from mch.accounts.permissions import can_see_people
 from mch.accounts.scope import Scope
+from mch.core.day_range import validate_day_in_range
 from mch.orgunits.models import Facility, OrgUnit
 from mch.registers import derive, selectors, services
 from mch.registers.bundle.spec import CHOICES
@@ -173,6 +174,7 @@ def date_field(label: Any, *, required: bool = True) -> forms.DateField:
         label=label,
         required=required,
         input_formats=DATE_FORMATS,
+        validators=[validate_day_in_range],
         widget=forms.DateInput(
             format="%d/%m/%Y",
             attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},

@@ -14,10 +14,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mch.accounts.models import Role
@@ -197,8 +198,11 @@ def export_file(request: HttpRequest, file: str, fmt: str) -> HttpResponse:
     if key is None:
         raise Http404
     unit = None
-    if request.GET.get("xa"):
-        unit = get_object_or_404(OrgUnit, pk=request.GET["xa"])
+    raw_unit = request.GET.get("xa", "").strip()
+    if raw_unit:
+        if not (raw_unit.isascii() and raw_unit.isdigit()):
+            raise BadRequest(_("The commune (xa) must be given by its number."))
+        unit = get_object_or_404(OrgUnit, pk=int(raw_unit))
         if not Scope.for_user(request.user).contains(unit):
             raise PermissionDenied
     export = register_export(

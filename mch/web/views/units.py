@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from mch.accounts.scope import Scope
+from mch.core.day_range import day_in_range
 from mch.orgunits.models import OrgUnit
 from mch.orgunits.selectors import ancestors, children_on, unit_history
 
@@ -24,9 +25,11 @@ def chosen_day(request: HttpRequest) -> dt.date:
     raw = request.GET.get("on", "").strip()
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return dt.datetime.strptime(raw, pattern).date()
+            day = dt.datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
+        if day_in_range(day):
+            return day
     return timezone.localdate()
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from mch.accounts.permissions import can_see_people
+from mch.core.day_range import day_in_range
 from mch.orgunits.models import OrgUnit
 from mch.registers import worklists as lists
 from mch.registers.models import AuditAction
@@ -72,9 +73,11 @@ class Query:
 def _day(raw: str) -> dt.date:
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return dt.datetime.strptime(raw.strip(), pattern).date()
+            day = dt.datetime.strptime(raw.strip(), pattern).date()
         except ValueError:
             continue
+        if day_in_range(day):
+            return day
     return timezone.localdate()
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mch.core.day_range import day_in_range
 from mch.registers import rules, services
 from mch.registers.models import (
     AntenatalVisit,
@@ -51,9 +52,10 @@ def _day(raw: str) -> dt.date | None:
     raw = (raw or "").strip()
     for pattern in DATE_FORMATS:
         try:
-            return dt.datetime.strptime(raw, pattern).date()
+            day = dt.datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
+        return day if day_in_range(day) else None
     return None
 
 
