@@ -127,7 +127,15 @@ def main() -> None:
     station_user = User.objects.get(username="tram.bacai")
     mother = (
         Scope.for_user(station_user)
-        .filter(Person.objects.filter(sex="F", deceased_on__isnull=True), "residence_unit")
+        .filter(
+            Person.objects.filter(
+                sex="F",
+                deceased_on__isnull=True,
+                birth_date__lte=dt.date(this_year - 20, 1, 1),
+                birth_date__gte=dt.date(this_year - 40, 1, 1),
+            ),
+            "residence_unit",
+        )
         .exclude(deliveries__date__year=this_year)
         .exclude(pregnancies__outcome="")
         .first()
