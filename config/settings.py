@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "mch.reporting",
     "mch.jobs",
     "mch.web",
+    "mch.mpdsr",
 ]
 
 MIDDLEWARE = [

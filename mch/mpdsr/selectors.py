@@ -1,0 +1,336 @@
+"""Scoped reads: the surveillance list, the notification worklist, overdue actions, the
+M5 report and the red-alert statistics. Every function takes the acting user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.db.models import Q
+from django.utils import timezone
+
+from mch.accounts.scope import Scope
+from mch.indicators.engine.periods import Period
+from mch.indicators.engine.stats import interval, is_small
+from mch.registers.models import Birth, BirthOutcome, Death, MaternalGroup, ReviewStatus
+
+from . import access
+from .models import Action, RedAlert, Review
+from .registry import FormsSpec
+
+NOTIFY_HOURS = 24
+# Screening status of a death of a woman 15–49 (issue 10: maternal direct/indirect, not
+# maternal, pending; late maternal deaths kept apart).
+STATUSES = (
+    "maternal_direct",
+    "maternal_indirect",
+    "maternal_unspecified",
+    "late",
+    "not_maternal",
+    "pending",
+)
+
+
+def _age_years(birth: dt.date | None, day: dt.date) -> int | None:
+    if birth is None:
+        return None
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def screening_status(death: Death, review: Review | None = None) -> str:
+    """What the surveillance says the death is, the completed review overriding the register."""
+    if death.maternal_group == MaternalGroup.LATE:
+        return "late"
+    if review is not None and review.status == Review.Status.DONE and review.cause_kind:
+        return {
+            "direct": "maternal_direct",
+            "indirect": "maternal_indirect",
+            "unspecified": "maternal_unspecified",
+        }.get(review.cause_kind, "not_maternal")
+    if death.review_status == ReviewStatus.NOT_MATERNAL:
+        return "not_maternal"
+    if death.maternal_group == MaternalGroup.MATERNAL:
+        return {"direct": "maternal_direct", "indirect": "maternal_indirect"}.get(
+            death.maternal_cause, "pending"
+        )
+    if death.maternal_group == MaternalGroup.INCIDENTAL:
+        return "not_maternal"
+    if death.pregnancy_relation == "not_pregnant":
+        return "not_maternal"
+    return "pending"
+
+
+def is_maternal(status: str) -> bool:
+    return status.startswith("maternal_")
+
+
+@dataclass
+class SurveillanceRow:
+    death: Death
+    age: int | None
+    status: str
+    review: Review | None
+    notification: Any
+
+    @property
+    def commune(self) -> Any:
+        return self.death.residence_unit
+
+
+def women_deaths(*, user: Any, start: dt.date, end: dt.date) -> list[SurveillanceRow]:
+    """Deaths of women aged 15–49 between ``start`` and ``end`` in the user's units (by
+    residence, unit of service or facility)."""
+    if not access.can_use_surveillance(user):
+        return []
+    deaths = (
+        Death.objects.filter(access.death_scope_q(user), person__sex="F", date__range=(start, end))
+        .filter(age_days__gte=15 * 365, age_days__lt=50 * 366)
+        .select_related("person", "residence_unit", "facility", "review", "mpdsr_notification")
+        .order_by("-date", "id")
+    )
+    rows = []
+    for death in deaths:
+        age = _age_years(death.person.birth_date, death.date)
+        if age is None or not 15 <= age <= 49:
+            continue
+        review = getattr(death, "review", None)
+        rows.append(
+            SurveillanceRow(
+                death=death,
+                age=age,
+                status=screening_status(death, review),
+                review=review,
+                notification=getattr(death, "mpdsr_notification", None),
+            )
+        )
+    return rows
+
+
+def surveillance_summary(rows: list[SurveillanceRow]) -> list[dict[str, Any]]:
+    """Counts by commune of residence and status, communes in name order."""
+    by_commune: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        unit = row.commune
+        entry = by_commune.setdefault(
+            unit.pk, {"unit": unit, "total": 0, **dict.fromkeys(STATUSES, 0)}
+        )
+        entry[row.status] += 1
+        entry["total"] += 1
+    return sorted(by_commune.values(), key=lambda e: e["unit"].name)
+
+
+@dataclass
+class PendingNotification:
+    death: Death
+    hours: float
+
+    @property
+    def late(self) -> bool:
+        return self.hours > NOTIFY_HOURS
+
+
+def notification_worklist(
+    *, user: Any, now: dt.datetime | None = None
+) -> list[PendingNotification]:
+    """Possible maternal deaths not yet notified (M1), oldest first, with hours since the
+    death was entered in the register."""
+    if not access.can_use_surveillance(user):
+        return []
+    now = now or timezone.now()
+    deaths = (
+        Death.objects.filter(access.death_scope_q(user), review_status=ReviewStatus.TO_NOTIFY)
+        .filter(mpdsr_notification__isnull=True)
+        .select_related("person", "residence_unit", "facility")
+        .order_by("created_at")
+    )
+    return [
+        PendingNotification(d, round((now - d.created_at).total_seconds() / 3600, 1))
+        for d in deaths
+    ]
+
+
+def actions_for(*, user: Any) -> Any:
+    """Actions of reviews of deaths in the user's units (reviews' readers only)."""
+    if not access.can_see_reviews(user):
+        return Action.objects.none()
+    return Action.objects.filter(access.death_scope_q(user, "review__death__")).select_related(
+        "review", "owner_agency", "owner_facility"
+    )
+
+
+def overdue_actions(*, user: Any, today: dt.date | None = None) -> list[Action]:
+    today = today or timezone.localdate()
+    return list(
+        actions_for(user=user)
+        .filter(deadline__lt=today)
+        .exclude(status__in=[Action.Status.DONE, Action.Status.DROPPED])
+    )
+
+
+# -- M5 -----------------------------------------------------------------------------------
+@dataclass
+class M5Report:
+    period: Period
+    rows: list[SurveillanceRow]
+    maternal: list[SurveillanceRow]
+    late: list[SurveillanceRow]
+    live_births: int
+    mmr: float | None
+    mmr_low: float | None
+    mmr_high: float | None
+    small: bool
+    notified: int
+    notified_24h: int
+    reviewed: int
+    avoidable: int
+    causes: list[tuple[str, int]] = field(default_factory=list)
+    delays: list[tuple[str, int]] = field(default_factory=list)
+    factors: list[tuple[str, int]] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def notified_24h_share(self) -> float | None:
+        return 100 * self.notified_24h / self.notified if self.notified else None
+
+    @property
+    def avoidable_share(self) -> float | None:
+        return 100 * self.avoidable / self.reviewed if self.reviewed else None
+
+
+def m5_report(*, user: Any, period: Period, spec: FormsSpec, lang: str = "vi") -> M5Report:
+    """The periodic maternal death report of the user's units: every death of a woman
+    15–49, the maternal deaths, the MMR per 100,000 live births of the same period with
+    its exact Poisson 95% interval (the indicator engine's), causes, delays, avoidable
+    share of reviewed deaths, and the actions from the reviews of those deaths."""
+    rows = _residence_rows(user, period)
+    maternal = [r for r in rows if is_maternal(r.status)]
+    births = (
+        Scope.for_user(user)
+        .filter(
+            Birth.objects.filter(outcome=BirthOutcome.LIVE, date__range=(period.start, period.end)),
+            "residence_unit",
+        )
+        .count()
+    )
+    n = len(maternal)
+    low, high = interval("poisson_exact", n, births, 100_000)
+    reviews = [r.review for r in maternal if r.review and r.review.status == Review.Status.DONE]
+    notifications = [r.notification for r in maternal if r.notification]
+    causes = Counter(
+        r.review.underlying_cause for r in maternal if r.review and r.review.underlying_cause
+    )
+    delays = Counter(d for review in reviews for d in review.delays)
+    factors = Counter(f for review in reviews for f in review.factors)
+    factor_labels = dict(spec.factor_choices(lang))
+    actions = list(
+        Action.objects.filter(review__in=[r.review for r in maternal if r.review])
+        .select_related("review", "owner_agency", "owner_facility")
+        .order_by("deadline", "id")
+    )
+    return M5Report(
+        period=period,
+        rows=rows,
+        maternal=maternal,
+        late=[r for r in rows if r.status == "late"],
+        live_births=births,
+        mmr=100_000 * n / births if births else None,
+        mmr_low=low,
+        mmr_high=high,
+        small=is_small("poisson_exact", n, births),
+        notified=len(notifications),
+        notified_24h=sum(
+            1
+            for x in notifications
+            if x.hours_to_notify is not None and x.hours_to_notify <= NOTIFY_HOURS
+        ),
+        reviewed=len(reviews),
+        avoidable=sum(1 for r in reviews if r.avoidability in ("avoidable", "possibly")),
+        causes=[(spec.label("icd_mm_groups", c, lang), k) for c, k in causes.most_common()],
+        delays=[(spec.label("delays", d, lang), delays[d]) for d in sorted(delays)],
+        factors=[(factor_labels.get(f, f), k) for f, k in factors.most_common()],
+        actions=actions,
+        by_status=dict(Counter(r.status for r in rows)),
+    )
+
+
+def _residence_rows(user: Any, period: Period) -> list[SurveillanceRow]:
+    """Deaths of women 15–49 resident in the user's units (the area the live births of
+    the denominator come from)."""
+    scope = Scope.for_user(user)
+    deaths = scope.filter(
+        Death.objects.filter(person__sex="F", date__range=(period.start, period.end)),
+        "residence_unit",
+    ).select_related("person", "residence_unit", "review", "mpdsr_notification")
+    rows = []
+    for death in deaths:
+        age = _age_years(death.person.birth_date, death.date)
+        if age is not None and 15 <= age <= 49:
+            review = getattr(death, "review", None)
+            rows.append(
+                SurveillanceRow(
+                    death,
+                    age,
+                    screening_status(death, review),
+                    review,
+                    getattr(death, "mpdsr_notification", None),
+                )
+            )
+    return rows
+
+
+# -- red alert ----------------------------------------------------------------------------
+def red_alerts(*, user: Any, start: dt.date, end: dt.date) -> Any:
+    scope = Scope.for_user(user)
+    return scope.filter(
+        RedAlert.objects.filter(called_at__date__range=(start, end)), "facility__unit"
+    ).select_related("facility", "person", "death")
+
+
+def _quantile(values: list[float], q: float) -> float | None:
+    return float(np.percentile(values, q)) if values else None
+
+
+def red_alert_stats(*, user: Any, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Per hospital: activations, median and 90th percentile of the team's response in
+    minutes, the share within the level's standard, and deaths of the mother."""
+    by_facility: dict[int, list[RedAlert]] = {}
+    facilities = {}
+    for alert in red_alerts(user=user, start=start, end=end):
+        by_facility.setdefault(alert.facility_id, []).append(alert)
+        facilities[alert.facility_id] = alert.facility
+    stats = []
+    for pk, alerts in by_facility.items():
+        timed = [a for a in alerts if a.response_minutes is not None]
+        minutes = [float(a.response_minutes) for a in timed]  # type: ignore[arg-type]
+        within = [
+            a
+            for a in timed
+            if a.standard_minutes and float(a.response_minutes or 0) <= a.standard_minutes
+        ]
+        stats.append(
+            {
+                "facility": facilities[pk],
+                "count": len(alerts),
+                "timed": len(timed),
+                "median": _quantile(minutes, 50),
+                "p90": _quantile(minutes, 90),
+                "within": len(within),
+                "within_share": 100 * len(within) / len(timed) if timed else None,
+                "mother_died": sum(1 for a in alerts if a.mother_outcome == "died"),
+                "baby_died": sum(1 for a in alerts if a.baby_outcome == "died"),
+                "linked_deaths": sum(1 for a in alerts if a.death_id),
+            }
+        )
+    return sorted(stats, key=lambda s: s["facility"].name)
+
+
+def deaths_for_linking(*, user: Any, person_id: int | None = None) -> Any:
+    q = Q(possible_maternal=True) | ~Q(maternal_group="")
+    deaths = Death.objects.filter(access.death_scope_q(user)).filter(q)
+    if person_id:
+        deaths = deaths.filter(person_id=person_id)
+    return deaths.select_related("person").order_by("-date")[:50]
