@@ -66,6 +66,10 @@ def _fast_hashing(settings) -> None:
 
 @pytest.fixture
 def mw(db) -> MpdsrWorld:
+    return build_mpdsr_world()
+
+
+def build_mpdsr_world() -> MpdsrWorld:
     rw = build_register_world()
     board = user_create(
         username="hoidong",

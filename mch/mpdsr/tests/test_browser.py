@@ -1,0 +1,107 @@
+"""The whole MPDSR flow in headless Chromium: the province is alerted to a maternal death
+recorded at the hospital, notifies it, the board reviews it and tracks its action to done,
+the quarter's M5 shows the case; a commune user never sees the review."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from mch.registers.testing import PASSWORD
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
+from .conftest import MpdsrWorld, build_mpdsr_world
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+SHOTS = os.environ.get("MPDSR_SHOTS", "")
+
+
+@pytest.fixture
+def live_mw(transactional_db) -> MpdsrWorld:
+    return build_mpdsr_world()
+
+
+@pytest.fixture
+def page(live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+    browser.close()
+    playwright.stop()
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.context.clear_cookies()
+    page.goto(base + reverse("login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(base + reverse("home"))
+
+
+@pytest.mark.browser
+def test_maternal_death_from_alert_to_m5(page, live_server, live_mw: MpdsrWorld) -> None:  # type: ignore[no-untyped-def]
+    base = live_server.url
+    _login(page, base, live_mw.board.username)
+    alert = page.locator("#mpdsr-alert")
+    assert "cần thông báo" in alert.inner_text()
+    _shot(page, "1-home")
+    alert.get_by_role("link", name="Xã Hòa Bình").click()
+    page.fill("#id_died_at", "2026-02-14T20:30")
+    page.fill("#id_notified_at", "2026-02-15T07:00")
+    page.fill("#id_circumstances", "Băng huyết sau đẻ, chuyển tuyến muộn")
+    page.click("#m1-form button[type=submit]")
+    assert "10,5 giờ sau khi tử vong" in page.locator("#m1").inner_text()
+    page.get_by_role("link", name="Mở thẩm định").click()
+    page.select_option("#id_method", "facility_review")
+    page.fill("#id_meeting_date", "2026-03-10")
+    page.select_option("#id_underlying_cause", "3")
+    page.get_by_label("3 · Thiếu máu, chế phẩm máu").check()
+    page.select_option("#id_avoidability", "avoidable")
+    page.fill("#id_case_summary", "Chồng là Hà Văn Tư, nhà ở thôn Suối Cát")
+    page.check("#id_complete")
+    _shot(page, "2-review-form")
+    page.click("#m2-form button[type=submit]")
+    assert page.locator("#cause").inner_text() == "Chảy máu sản khoa"
+    page.fill("#id_recommendation", "Dự trữ máu nhóm O tại khoa Sản")
+    page.select_option("#id_owner_facility", label="Bệnh viện Đa khoa tỉnh")
+    page.fill("#id_deadline", "2026-04-30")
+    page.click("#action-form button[type=submit]")
+    row = page.locator("#actions tr[data-action]")
+    row.locator("select[name=status]").select_option("done")
+    row.get_by_role("button", name="Cập nhật").click()
+    assert page.locator("#actions tr[data-action] .status").inner_text() == "Xong"
+    _shot(page, "3-review")
+    review_url = page.url
+    page.goto(base + reverse("mpdsr-m5") + "?ky=Q1/2026")
+    assert page.locator("#m5-maternal").inner_text() == "1"
+    cases = page.locator("#m5-cases").inner_text()
+    assert "TVM-2026-0001" in cases and "Hà Thị Mơ" not in cases
+    assert "Xong" in page.locator("#m5-actions").inner_text()
+    _shot(page, "4-m5")
+
+    _login(page, base, live_mw.rw.staff.username)
+    page.goto(base + reverse("mpdsr-surveillance") + "?nam=2026")
+    assert "Hà Thị Mơ" in page.locator("table.deaths").inner_text()
+    assert "TVM-2026-0001" not in page.content()
+    _shot(page, "5-commune")
+    response = page.goto(review_url)
+    assert response is not None and response.status == 403
