@@ -235,7 +235,13 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
     )
     def import_file(self, request: Request) -> Response:
         upload_serializer = PlanFileSerializer(data=request.data)
-        upload_serializer.is_valid(raise_exception=True)
+        if not upload_serializer.is_valid():  # no file, or too large: the same shape as the file's
+            problems = [
+                {"line": None, "message": str(message)}
+                for messages in upload_serializer.errors.values()
+                for message in messages
+            ]
+            return Response({"problems": problems}, status=status.HTTP_400_BAD_REQUEST)
         upload = upload_serializer.validated_data["file"]
         try:
             plan = plan_import(content=upload.read(), filename=upload.name, user=request.user)

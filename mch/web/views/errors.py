@@ -5,7 +5,7 @@ English messages ("No OrgUnit matches the given query.") are not."""
 from __future__ import annotations
 
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,12 @@ def _page(request: HttpRequest, status: int, title: str, text: str, reason: str)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        reason = _reason(exception) if type(exception) is BadRequest else ""
+        message = reason or _("The request could not be understood")
+        # Both shapes: DRF's, and the registers' (documented for their 400s).
+        errors = [{"field": "", "code": "bad_request", "message": message}]
+        return JsonResponse({"detail": message, "errors": errors}, status=400)
     return _page(
         request,
         400,
@@ -57,6 +63,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):  # an API client reads JSON, as from DRF's own 404s
+        return JsonResponse({"detail": _("Page not found")}, status=404)
     return _page(
         request,
         404,
