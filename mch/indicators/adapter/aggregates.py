@@ -33,20 +33,7 @@ from django.utils import timezone
 from mch.indicators.engine import compute
 from mch.indicators.engine.compute import Cell
 from mch.indicators.engine.definitions import ComputeSpec, Count, parse_compute
-from mch.registers.models import (
-    AntenatalVisit,
-    Birth,
-    CheckUp,
-    Death,
-    Delivery,
-    GrowthMeasurement,
-    Illness,
-    Immunisation,
-    Person,
-    PostnatalContact,
-    Pregnancy,
-    Residence,
-)
+from mch.registers.models import CARE_EVENT_MODELS, Person, Residence
 
 from ..models import AggregateState, Attribution, IndicatorCell, IndicatorVersion
 from . import facts
@@ -62,18 +49,6 @@ __all__ = [
 
 # Stored cells hold every fact, whatever its date; values.py reads them for ended months.
 STORED_AS_OF = dt.date(2200, 1, 1)
-EVENT_MODELS = (
-    Pregnancy,
-    AntenatalVisit,
-    Delivery,
-    Birth,
-    PostnatalContact,
-    CheckUp,
-    GrowthMeasurement,
-    Immunisation,
-    Illness,
-    Death,
-)
 BATCH = 5000
 ATTRIBUTIONS = (("residence", Attribution.RESIDENCE), ("service", Attribution.SERVICE))
 
@@ -130,7 +105,7 @@ def _latest_versions() -> list[IndicatorVersion]:
 def _years() -> range:
     """The years the registers hold events in (up to this year)."""
     first: int | None = None
-    for model in EVENT_MODELS:
+    for model in CARE_EVENT_MODELS:
         bounds = model.objects.aggregate(lo=Min("date"), hi=Max("date"))
         if bounds["lo"] is not None:
             first = min(first or bounds["lo"].year, bounds["lo"].year)
@@ -311,7 +286,7 @@ def units_of_people(person_ids: Collection[int]) -> set[int]:
     }
     people |= related
     units: set[int] = set()
-    for model in EVENT_MODELS:
+    for model in CARE_EVENT_MODELS:
         rows = model.objects.filter(person_id__in=people).values_list(
             "residence_unit_id", "service_unit_id", "facility__unit_id"
         )
@@ -346,7 +321,7 @@ def cells_touch(*, person_ids: Iterable[int | None] = (), units: Iterable[int | 
 def cells_touch_batch(batch_id: int) -> None:
     """After an import: the units of every event the batch wrote and of its people."""
     units: set[int] = set()
-    for model in EVENT_MODELS:
+    for model in CARE_EVENT_MODELS:
         rows = model.objects.filter(import_batch_id=batch_id).values_list(
             "residence_unit_id", "service_unit_id", "facility__unit_id"
         )

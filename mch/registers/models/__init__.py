@@ -1,5 +1,7 @@
 """The registers: people and their care events (see the app README)."""
 
+from typing import Any
+
 from .base import CareEvent, GroupSnapshot, Recorded, Source
 from .child import (
     CheckUp,
@@ -42,7 +44,22 @@ from .people import Education, Person, Poverty, Residence, Sex
 from .perinatal import PerinatalCause, PerinatalMaternalCondition
 from .records import AuditAction, AuditEntry, ImportBatch, RegisterSettings
 
+# Every kind of care event, in the order records come (for code that must visit them all).
+CARE_EVENT_MODELS: tuple[Any, ...] = (  # concrete CareEvent models
+    Pregnancy,
+    AntenatalVisit,
+    Delivery,
+    Birth,
+    PostnatalContact,
+    CheckUp,
+    GrowthMeasurement,
+    Immunisation,
+    Illness,
+    Death,
+)
+
 __all__ = [
+    "CARE_EVENT_MODELS",
     "AgeGroup",
     "AntenatalVisit",
     "Attendant",

@@ -27,18 +27,11 @@ from mch.registers import services
 from mch.registers.bundle.importer import bundle_import
 from mch.registers.bundle.spec import BY_KEY
 from mch.registers.models import (
-    AntenatalVisit,
+    CARE_EVENT_MODELS,
     AuditEntry,
-    Birth,
     CheckUp,
-    Death,
-    Delivery,
-    GrowthMeasurement,
-    Illness,
-    Immunisation,
     ImportBatch,
     Person,
-    PostnatalContact,
     Pregnancy,
     Residence,
 )
@@ -50,19 +43,7 @@ D = dt.date
 API = "/api/registers"
 MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-TABLES: tuple[type[Any], ...] = (
-    Person,
-    Pregnancy,
-    AntenatalVisit,
-    Delivery,
-    Birth,
-    PostnatalContact,
-    CheckUp,
-    GrowthMeasurement,
-    Immunisation,
-    Illness,
-    Death,
-)
+TABLES: tuple[type[Any], ...] = (Person, *CARE_EVENT_MODELS)
 
 
 @pytest.fixture(scope="module")
