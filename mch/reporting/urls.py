@@ -17,6 +17,11 @@ urlpatterns = [
         views.annual_report_generate_view,
         name="reporting-annual-generate",
     ),
+    path(
+        "<slug:slug>/<int:year>/tien-do/",
+        views.annual_report_progress,
+        name="reporting-annual-progress",
+    ),
     path("<slug:slug>/<int:year>/xem/", views.annual_report_preview, name="reporting-preview"),
     path(
         "<slug:slug>/<int:year>/tai.<slug:kind>",

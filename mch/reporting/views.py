@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -216,6 +217,7 @@ def annual_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         request,
         "reporting/annual.html",
         {
+            **_generation_context(plan, year),
             "plan": plan,
             "year": year,
             "years": sel.report_years(plan),
@@ -231,15 +233,45 @@ def annual_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def annual_report_generate_view(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    from .annual.generate import annual_report_generate
+    from .annual.jobs import annual_report_enqueue
 
     if not can_write_annual_report(request.user):
         raise PermissionDenied
     plan = _plan_year(request, slug, year)
-    # TODO(jobs): run as a background job with progress once mch.jobs lands on main.
-    annual_report_generate(user=request.user, plan=plan, year=year)
-    messages.success(request, _("The report files were generated."))
-    return redirect("reporting-annual", slug=plan.slug, year=year)
+    annual_report_enqueue(user=request.user, plan=plan, year=year)
+    return redirect(reverse("reporting-annual", args=[plan.slug, year]) + "#generation")
+
+
+def _generation_context(plan: Plan, year: int) -> dict[str, Any]:
+    from mch.jobs.models import Job
+
+    from .annual.jobs import failure_text, generation_job
+
+    job = generation_job(plan, year)
+    running = job is not None and not job.finished
+    queued = job is not None and job.status == Job.Status.QUEUED
+    return {
+        "plan": plan,
+        "year": year,
+        "job": job,
+        "running": running,
+        "queued": queued,
+        "failure": failure_text(job) if job is not None and job.status == "failed" else "",
+    }
+
+
+@login_required
+def annual_report_progress(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The generation's progress (polled by the annual report page every second)."""
+    if not can_see_board(request.user):
+        raise PermissionDenied
+    plan = _plan_year(request, slug, year)
+    context = _generation_context(plan, year)
+    response = render(request, "reporting/_generation.html", context)
+    if context["job"] is not None and not context["running"] and request.GET.get("was") == "1":
+        # It ended while the page watched it: reload the page for the new files.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required

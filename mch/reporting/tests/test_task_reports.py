@@ -129,6 +129,7 @@ def test_board_lists_who_reported_who_is_late_and_who_has_not_started(world, as_
     assert "gửi đúng hạn" in page.content.decode()
 
 
+@pytest.mark.django_db(databases=["default", "jobs"])
 def test_annual_report_page_keeps_the_narrative_between_drafts(world, as_user) -> None:
     client = as_user(world.officer)
     url = reverse("reporting-annual", args=[world.plan.slug, YEAR])
