@@ -22,6 +22,7 @@ urlpatterns = [
         views.annual_report_progress,
         name="reporting-annual-progress",
     ),
+    path("<slug:slug>/<int:year>/chat-luong/", views.data_quality, name="reporting-quality"),
     path("<slug:slug>/<int:year>/xem/", views.annual_report_preview, name="reporting-preview"),
     path(
         "<slug:slug>/<int:year>/tai.<slug:kind>",

@@ -302,3 +302,44 @@ def annual_report_download(request: HttpRequest, slug: str, year: int, kind: str
     response = HttpResponse(bytes(found.data), content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
     return response
+
+
+@login_required
+def data_quality(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """Data quality of the register-derived values for the plan's unit and year."""
+    from . import quality as q
+    from .quality_data import fix_link, quality_page
+
+    if not can_see_board(request.user):
+        raise PermissionDenied
+    plan = _plan_year(request, slug, year)
+    page = quality_page(user=request.user, unit=plan.scope_unit, year=year)
+    by_kind = dict.fromkeys(q.KIND_NAMES, 0)
+    for finding in page.review.findings:
+        by_kind[finding.kind] += 1
+    communes = [
+        {
+            "unit": unit,
+            "score": score,
+            "completeness": completeness,
+            "findings": [
+                {"f": f, "link": fix_link(f, year), "element": q.ELEMENT_NAMES.get(f.element, "")}
+                for f in score.findings
+            ],
+        }
+        for unit, score, completeness in page.ranked()
+    ]
+    return render(
+        request,
+        "reporting/quality.html",
+        {
+            "plan": plan,
+            "year": year,
+            "years": sel.report_years(plan),
+            "page": page,
+            "communes": communes,
+            "by_kind": [(q.KIND_NAMES[k], n) for k, n in by_kind.items()],
+            "thresholds": q.Thresholds(),
+            "nav_section": "reporting",
+        },
+    )

@@ -1,0 +1,97 @@
+"""Data quality checks on constructed values whose findings are known (no database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mch.reporting import quality as q
+
+YEAR = 2025
+MONTHS = q.year_months(YEAR)
+UNITS = [1, 2, 3, 4, 5, 6, 7]
+
+
+def clean() -> dict[q.Key, float]:
+    """Seven communes, every month alike give or take one event: nothing to find."""
+    values: dict[q.Key, float] = {}
+    for unit in UNITS:
+        for year, month in MONTHS:
+            wobble = month % 3
+            values[(unit, (year, month), q.ANC1)] = 11 + wobble
+            values[(unit, (year, month), q.DELIVERIES)] = 10 + wobble
+            values[(unit, (year, month), q.LIVE_BIRTHS)] = 10 + wobble
+            values[(unit, (year, month), q.BCG)] = 10 + wobble
+            values[(unit, (year, month), q.DEATHS_UNDER_1)] = month % 2
+    return values
+
+
+def kinds(review: q.QualityReview, unit: int) -> list[tuple[str, str, q.Month | None]]:
+    return [(f.kind, f.element, f.month) for f in review.for_unit(unit)]
+
+
+def test_clean_values_have_no_finding_and_full_scores() -> None:
+    review = q.review(clean(), units=UNITS, months=MONTHS)
+    assert review.findings == []
+    assert {u: s.score for u, s in review.scores.items()} == dict.fromkeys(UNITS, 100.0)
+    assert review.province_completeness == 100.0
+
+
+def test_a_commune_with_no_record_in_a_month_is_incomplete() -> None:
+    values = clean()
+    for element in q.ELEMENTS:
+        del values[(2, (YEAR, 3), element)]
+    review = q.review(values, units=UNITS, months=MONTHS)
+    assert kinds(review, 2) == [(q.COMPLETENESS, "", (YEAR, 3))]
+    assert review.completeness[2] == pytest.approx(100 * 11 / 12, abs=0.1)
+    assert "tháng 03/2025" in review.for_unit(2)[0].message
+    assert all(review.for_unit(u) == [] for u in UNITS if u != 2)
+
+
+def test_a_month_far_from_the_units_own_history_is_an_outlier() -> None:
+    values = clean()
+    values[(3, (YEAR, 7), q.DELIVERIES)] = 60
+    values[(3, (YEAR, 7), q.LIVE_BIRTHS)] = 60
+    review = q.review(values, units=UNITS, months=MONTHS)
+    own = [f for f in review.for_unit(3) if f.kind == q.OUTLIER_OWN]
+    assert [(f.element, f.month, f.value) for f in own] == [
+        (q.DELIVERIES, (YEAR, 7), 60),
+        (q.LIVE_BIRTHS, (YEAR, 7), 60),
+    ]
+    assert "điểm z hiệu chỉnh" in own[0].message
+    assert review.scores[3].score is not None and review.scores[3].score < 100
+
+
+def test_modified_z_score_as_iglewicz_and_hoaglin() -> None:
+    series = [10.0, 11, 12, 10, 11, 12, 40]
+    # median 11, MAD 1: 0.6745 × (40 − 11) / 1
+    assert q.modified_z(40, series) == pytest.approx(19.5605)
+    assert q.modified_z(5, [5.0, 5, 5, 5]) is None
+
+
+def test_bcg_far_below_live_births_is_inconsistent_and_an_outlier_against_the_province() -> None:
+    values = clean()
+    for month in MONTHS:
+        values[(4, month, q.BCG)] = 3
+    review = q.review(values, units=UNITS, months=MONTHS)
+    found = {(f.kind, f.element) for f in review.for_unit(4)}
+    assert found == {(q.CONSISTENCY, q.BCG), (q.OUTLIER_PROVINCE, q.BCG)}
+    assert all(review.for_unit(u) == [] for u in UNITS if u != 4)
+
+
+def test_more_live_births_than_deliveries_allow_and_deaths_above_births() -> None:
+    values = clean()
+    for month in MONTHS:
+        values[(5, month, q.LIVE_BIRTHS)] = values[(5, month, q.DELIVERIES)] * 1.5
+        values[(6, month, q.DEATHS_UNDER_1)] = 30
+    review = q.review(values, units=UNITS, months=MONTHS)
+    messages = [f.message for f in review.for_unit(5) if f.kind == q.CONSISTENCY]
+    assert any(m.startswith("Trẻ đẻ sống / số ca đẻ = 1,5") for m in messages)
+    deaths = [f for f in review.for_unit(6) if f.element == q.DEATHS_UNDER_1]
+    assert [f.kind for f in deaths] == [q.CONSISTENCY]
+
+
+def test_small_series_are_not_judged() -> None:
+    values = {(1, (YEAR, 1), q.DELIVERIES): 2.0, (1, (YEAR, 2), q.DELIVERIES): 3.0}
+    review = q.review(values, units=[1], months=MONTHS[:2])
+    assert review.findings == []
+    assert review.scores[1].checks == 2  # the two months are complete, nothing else run
