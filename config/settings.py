@@ -123,6 +123,14 @@ DATABASES["jobs"] = jobs_database(DATABASES["default"])
 DATABASE_ROUTERS = ["mch.jobs.database.JobsRouter"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# E-mail (reminders): sent only once MCH_EMAIL_HOST is set (mch.reporting.reminders).
+EMAIL_HOST = os.environ.get("MCH_EMAIL_HOST") or "localhost"
+EMAIL_PORT = int(os.environ.get("MCH_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("MCH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MCH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("MCH_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("MCH_EMAIL_FROM", "webmaster@localhost")
+MCH_SITE_URL = os.environ.get("MCH_SITE_URL", "")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -124,3 +124,30 @@ class AnnualReportFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}.{self.kind}"
+
+
+class Reminder(models.Model):
+    """A reminder sent to an agency's user about one task's report for a year, once per
+    stage (days before the deadline); the home page shows the user's reminders whose
+    report is still not submitted. ``emailed`` tells whether an e-mail went out too."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_reminders"
+    )
+    task = models.ForeignKey("plans.Task", on_delete=models.CASCADE, related_name="reminders")
+    year = models.PositiveSmallIntegerField()
+    stage = models.SmallIntegerField(help_text="Days before the deadline; 0: overdue.")
+    deadline = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "task", "year", "stage"], name="reminder_once_per_stage"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} / {self.task_id} / {self.year} / {self.stage}"

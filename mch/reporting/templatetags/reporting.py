@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.translation import gettext_lazy as _
 
@@ -50,3 +52,12 @@ def plan_label(plan: object) -> str:
     if number and not number.startswith("/"):
         return number
     return str(plan.get_kind_display())  # type: ignore[attr-defined]
+
+
+@register.simple_tag(takes_context=True)
+def report_reminders(context: template.Context) -> list[Any]:
+    """The signed-in user's reminders of task reports still to send (home page)."""
+    from mch.reporting.reminders import reminders_for
+
+    request = context.get("request")
+    return reminders_for(user=getattr(request, "user", None)) if request else []
