@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from mch.orgunits.models import OrgUnit, UnitAttribute
 
@@ -25,12 +26,27 @@ class AreaClassifier:
     """The classification of communes on a date, read once for many records."""
 
     def __init__(self, unit_ids: Iterable[int] | None = None):
-        rows = UnitAttribute.objects.filter(key__in=_AREA_KEYS)
-        if unit_ids is not None:
-            rows = rows.filter(unit_id__in=set(unit_ids))
         self._rows: dict[int, list[tuple[str, str, dt.date | None, dt.date | None]]] = defaultdict(
             list
         )
+        self._read: set[int] | None = set()
+        if unit_ids is None:
+            self._read = None  # every unit read
+            self._load(UnitAttribute.objects.filter(key__in=_AREA_KEYS))
+        else:
+            self.add(unit_ids)
+
+    def add(self, unit_ids: Iterable[int]) -> None:
+        """Read the classification of units not read yet."""
+        if self._read is None:
+            return
+        wanted = set(unit_ids) - self._read
+        if not wanted:
+            return
+        self._read |= wanted
+        self._load(UnitAttribute.objects.filter(key__in=_AREA_KEYS, unit_id__in=wanted))
+
+    def _load(self, rows: Any) -> None:
         for unit_id, key, value, start, end in rows.values_list(
             "unit_id", "key", "value", "valid_from", "valid_to"
         ):

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
@@ -41,7 +42,7 @@ from ..models import AuditAction, AuditEntry, ImportBatch, Residence, Source
 from ..services.write_scope import WriteScope
 from . import fastinsert
 from .checks import MODELS, Checker
-from .reader import Bundle, read_bundle, source_name
+from .reader import Bundle, Spill, read_bundle, source_name
 from .reader import Source as BundleSource
 from .rows import CREATED, REJECTED, UNCHANGED, UPDATED, Record, Row, file_label
 from .spec import BY_KEY, ORDER
@@ -154,7 +155,10 @@ def _counts(checker: Checker | None) -> dict[str, FileCounts]:
             else:
                 found.rejected += 1
         counts[key] = found
-    return counts
+    for key, streamed in checker.streamed_counts.items():
+        if sum(streamed.values()):
+            counts[key] = FileCounts(**streamed)
+    return {key: counts[key] for key in ORDER if key in counts}
 
 
 def _errors(bundle: Bundle, checker: Checker | None) -> list[RowError]:
@@ -169,6 +173,8 @@ def _errors(bundle: Bundle, checker: Checker | None) -> list[RowError]:
                 errors.append(
                     RowError(name, row.number, checker.label(key, column), message, row.id)
                 )
+        for number, column, message, ident in checker.streamed_errors.get(key, ()):
+            errors.append(RowError(name, number, column, message, ident))
     return errors
 
 
@@ -207,6 +213,12 @@ def bundle_import(
     # would walk them again and again (they hold no cycles), so it waits for the end.
     collecting = gc.isenabled()
     gc.disable()
+    bundle: Bundle | None = None
+
+    def bundle_close() -> None:
+        if bundle is not None:
+            bundle.close()
+
     try:
         notify.reading()
         bundle = read_bundle(source)
@@ -219,6 +231,7 @@ def bundle_import(
             return ImportResult(batch, {}, errors)
         checker = Checker(bundle, writer=writer, today=today, progress=notify.checked)
         writer = _Writer(checker, batch, actor, notify, keep_valid_rows=keep_valid_rows)
+        checker.chunk_checked = writer.chunk_checked
         errors, counts = [], {}
         try:
             if writer.early:
@@ -256,12 +269,14 @@ def bundle_import(
             writer.stop()
         return ImportResult(batch, counts, errors)
     except Exception as error:
+        bundle_close()
         batch.status = ImportBatch.Status.FAILED
         batch.finished_at = timezone.now()
         batch.report = {"failure": f"{type(error).__name__}: {error}"[:500]}
         batch.save(update_fields=["status", "finished_at", "report"])
         raise
     finally:
+        bundle_close()
         if collecting:
             gc.enable()
 
@@ -402,13 +417,14 @@ class _Writer:
         self.keep_valid_rows = keep_valid_rows
         self.now = timezone.now()
         self.done = 0
-        self.audits: list[AuditEntry] = []
         self.early = connection.vendor == "postgresql"
         self.sent: set[str] = set()
         self.inserted: dict[int, tuple[Any, ...]] = {}  # id(row) -> LATER values inserted
         self.stopped = False
         self.cancelled = False
-        self.queue: queue.Queue[tuple[str, list[Any]] | None] = queue.Queue()
+        # Bounded: a streamed file's chunks wait here for the insert thread.
+        self.queue: queue.Queue[tuple[str, list[Any]] | None] = queue.Queue(maxsize=4)
+        self.spills: dict[str, tuple[Spill, Spill]] = {}
         self.thread: threading.Thread | None = None
         self.failure: BaseException | None = None
         self.common = {
@@ -505,6 +521,64 @@ class _Writer:
             self.thread.join()
             self.thread = None
 
+    def chunk_checked(self, key: str, rows: list[Row]) -> None:
+        """A chunk of a streamed file is checked: its new rows go to the insert thread
+        (PostgreSQL, parents have their ids) or to a file on disk until the writing
+        transaction (SQLite); its changed rows to a file on disk. Then it is let go."""
+        self.sent.add(key)
+        if settings.DEBUG and not connection.force_debug_cursor:
+            connection.queries_log.clear()  # DEBUG keeps the last 9,000 queries' SQL text
+        if self.stopped:
+            return
+        if not self.keep_valid_rows and self.checker.has_errors():
+            self.stopped = True
+            return
+        created = [row.obj for row in rows if row.status == CREATED]
+        changed = [row for row in rows if row.status == UPDATED]
+        if key not in self.spills:
+            folder = self.checker.bundle.scratch()
+            self.spills[key] = (Spill(folder, f"{key}.new"), Spill(folder, f"{key}.changed"))
+        new, updates = self.spills[key]
+        if created and self.thread is not None:
+            for obj, pk in zip(
+                created, fastinsert.reserve_ids(MODELS[key], len(created)), strict=True
+            ):
+                obj.pk = pk
+                obj.resolve()
+                obj.links = []
+            self.queue.put((key, created))
+        else:
+            for obj in created:
+                state = dict(obj.__dict__)
+                state["links"] = [(name, parent.file, parent.id) for name, parent in obj.links]
+                new.add(state)
+        for row in changed:
+            updates.add(self._change(key, row))
+
+    def _streamed(self) -> None:
+        """Write what the streamed files left on disk, a frame at a time."""
+        for key in ORDER:
+            if key not in self.spills:
+                continue
+            new, updates = self.spills[key]
+            index = self.checker.index
+            for frame in new.frames(0):
+                objs = []
+                for state in frame:
+                    obj = Record.__new__(Record)
+                    for name, file, ident in state.pop("links"):
+                        state[name] = index[file][ident].pk
+                    state["links"] = []
+                    obj.__dict__ = state
+                    objs.append(obj)
+                for obj, pk in zip(
+                    objs, fastinsert.reserve_ids(MODELS[key], len(objs)), strict=True
+                ):
+                    obj.pk = pk
+                self._insert(key, objs)
+            for frame in updates.frames(0):
+                self._write_changes(key, frame)
+
     # ------------------------------------------------------------------ the rest
 
     def finish(self) -> None:
@@ -527,39 +601,55 @@ class _Writer:
             ]
             if changed:
                 model._default_manager.bulk_update(changed, list(names), batch_size=CHUNK // 4)
+        self._streamed()
         for key in ORDER:
             self._update(key, [row for row in self.checker.rows[key] if row.status == UPDATED])
         self.done = self.notify.total
         self.notify.written(self.done, "Đang ghi nơi ở và nhật ký")
         self._residences()
         self._derived()
-        AuditEntry.objects.bulk_create(self.audits, batch_size=CHUNK)
+
+    def _change(self, key: str, row: Row) -> tuple[Any, ...]:
+        """What updating a changed row needs: (pk, values, row number, person, changes)."""
+        names = tuple(sorted(row.changes))
+        return (
+            row.obj.pk,
+            {name: getattr(row.obj, name) for name in names},
+            row.number,
+            _person_id(key, row.obj),
+            {name: [_plain(old), _plain(new)] for name, (old, new) in row.changes.items()},
+        )
 
     def _update(self, key: str, rows: list[Row]) -> None:
-        if not rows:
+        for start in range(0, len(rows), CHUNK):
+            self._write_changes(
+                key, [self._change(key, row) for row in rows[start : start + CHUNK]]
+            )
+
+    def _write_changes(self, key: str, changes: list[tuple[Any, ...]]) -> None:
+        """Update changed records and audit each with its changed columns."""
+        if not changes:
             return
         model = MODELS[key]
         groups: dict[tuple[str, ...], list[Any]] = defaultdict(list)
-        for row in rows:
-            names = tuple(sorted(row.changes))
-            values = {name: getattr(row.obj, name) for name in names}
-            groups[names].append(model(pk=row.obj.pk, updated_at=self.now, **values))
-            self.audits.append(
+        audits = []
+        for pk, values, number, person_id, diff in changes:
+            groups[tuple(values)].append(model(pk=pk, updated_at=self.now, **values))
+            audits.append(
                 AuditEntry(
                     user=self.user,
                     action=AuditAction.UPDATE,
                     model=model._meta.model_name or "",
-                    object_id=row.obj.pk,
-                    person_id=_person_id(key, row.obj),
-                    changes={
-                        name: [_plain(old), _plain(new)] for name, (old, new) in row.changes.items()
-                    },
-                    note=f"Nhập lại: {self.batch.file_name}, dòng {row.number}"[:300],
+                    object_id=pk,
+                    person_id=person_id,
+                    changes=diff,
+                    note=f"Nhập lại: {self.batch.file_name}, dòng {number}"[:300],
                     import_batch=self.batch,
                 )
             )
         for names, objs in groups.items():
             model._default_manager.bulk_update(objs, [*names, "updated_at"], batch_size=CHUNK // 4)
+        AuditEntry.objects.bulk_create(audits, batch_size=CHUNK)
 
     def _residences(self) -> None:
         """Where new people live from their registration; a re-import that moves a person

@@ -178,7 +178,14 @@ class Facilities:
         self._by_code: dict[str, tuple[int, str]] = {}
         self.names: dict[int, str] = {}
         self.units: dict[int, int] = {}
-        for batch in chunks(set(codes)):
+        self._asked: set[str] = set()
+        self.add(codes)
+
+    def add(self, codes: Iterable[str]) -> None:
+        """Read the facilities of codes not asked for yet."""
+        wanted = set(codes) - self._asked
+        self._asked |= wanted
+        for batch in chunks(wanted):
             for pk, code, level, name, unit_id in Facility.objects.filter(
                 code__in=batch
             ).values_list("id", "code", "care_level", "name", "unit_id"):

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
+import numpy as np
 from django.db import models
 
 from mch.accounts.scope import Scope
@@ -32,7 +33,7 @@ from ...models import (
 from ...services.write_scope import Chosen, OutOfScope, Places, WriteScope
 from .. import values as cells
 from ..lookups import Communes, Facilities, Stored, chunks, stored_by, stored_groups
-from ..reader import Bundle
+from ..reader import STREAMED, Bundle
 from ..rows import (
     Parent,
     Record,
@@ -264,6 +265,13 @@ class CheckerBase:
         # Derived updates of stored records that are not rows of the bundle: pk -> values.
         self.derived: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
         self._settings: dict[str, Any] = {}
+        # Streamed files (``reader.STREAMED``): a chunk at a time, each chunk handed to
+        # ``chunk_checked(key, rows)`` and let go; what stays is counted here.
+        self.chunk_checked: Callable[[str, list[Row]], None] | None = None
+        self.streamed_counts: dict[str, dict[str, int]] = {}
+        self.streamed_errors: dict[str, list[tuple[int, str, str, str]]] = defaultdict(list)
+        self.streamed_rejected = 0
+        self._named: dict[str, bool] = {}
         self._defaults: dict[type[models.Model], tuple[dict[str, Any], list[str]]] = {}
 
     # ------------------------------------------------------------------ driver
@@ -276,13 +284,16 @@ class CheckerBase:
         self.progress(0, self.total, "Đang tra cứu mã trong sổ")
         self.load()
         for key in ORDER:
-            if self.rows[key]:
+            if key in STREAMED and key in self.bundle.tables:
+                self._stream(key)
+            elif self.rows[key]:
                 getattr(self, f"check_{key}")(self.rows[key])
             if key == "antenatal_visits" and (self.rows["pregnancies"] or self.rows[key]):
                 self._pregnancy_summaries(self.rows[key])
             if key == "births" and (self.rows["deliveries"] or self.rows[key]):
                 self._delivery_totals(self.rows[key])
-            self.done += len(self.rows[key])
+            if key not in STREAMED:
+                self.done += len(self.rows[key])
             self.progress(self.done, self.total, f"Đã kiểm tra tệp {file_label(key)}")
             if after is not None:
                 after(key)
@@ -295,12 +306,122 @@ class CheckerBase:
         raise NotImplementedError  # MaternalChecks
 
     def has_errors(self) -> bool:
-        return any(not row.ok for rows in self.rows.values() for row in rows)
+        return bool(self.streamed_rejected) or any(
+            not row.ok for rows in self.rows.values() for row in rows
+        )
+
+    # ------------------------------------------------------------------ streamed files
+
+    def _stream(self, key: str) -> None:
+        """Check a streamed file a chunk at a time: each chunk is parsed, looked up,
+        checked, sorted and handed on, then let go. IDs repeated across chunks are found
+        by their hashes (8 bytes a row), all of one person's rows are in one chunk."""
+        table = self.bundle.tables[key]
+        seen = np.empty(0, dtype=np.int64)
+        seen_rows = np.empty(0, dtype=np.int64)
+        counts = self.streamed_counts.setdefault(
+            key, {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+        )
+        label = f"Đang kiểm tra tệp {file_label(key)}"
+        for raw in table.chunks():
+            self.index[key] = {}
+            rows = self._parse(key, raw, self.index[key])
+            del raw
+            ids = [(row.id, row) for row in rows if row.id and "id" in row.values]
+            if ids:
+                hashes = np.fromiter((hash(ident) for ident, _row in ids), np.int64, len(ids))
+                if len(seen):
+                    where = np.searchsorted(seen, hashes).clip(0, len(seen) - 1)
+                    for i in np.flatnonzero(seen[where] == hashes):
+                        ident, row = ids[i]
+                        row.error("id", f"Mã '{ident}' trùng với dòng {seen_rows[where[i]]}.")
+                        self.index[key].pop(ident, None)
+                merged = np.concatenate([seen, hashes])
+                order = np.argsort(merged, kind="stable")
+                seen = merged[order]
+                numbers = np.fromiter((row.number for _i, row in ids), np.int64, len(ids))
+                seen_rows = np.concatenate([seen_rows, numbers])[order]
+            self._load_chunk(key, rows)
+            getattr(self, f"check_{key}")(rows)
+            self._classify(key, rows)
+            for row in rows:
+                counts[row.status] += 1
+                if row.status == "rejected":
+                    self.streamed_rejected += 1
+                    for column, message in row.errors:
+                        self.streamed_errors[key].append(
+                            (row.number, self.label(key, column), message, row.id)
+                        )
+            self.done += len(rows)
+            self.progress(self.done, self.total, label)
+            if self.chunk_checked is not None:
+                self.chunk_checked(key, rows)
+            self.index[key] = {}
+        self.streamed_errors[key].sort(key=lambda error: error[0])
+
+    def _load_chunk(self, key: str, rows: list[Row]) -> None:
+        """What ``load`` reads for the whole bundle, for one chunk of a streamed file:
+        its stored rows, the stored people and deliveries it names, facilities, communes."""
+        model = MODELS[key]
+        if key not in self._named:
+            self._named[key] = model._default_manager.exclude(external_id="").exists()
+        if self._named[key] and self.index[key]:
+            found = stored_by(
+                model,
+                "external_id",
+                self.index[key],
+                [*compared_fields(model), "residence_unit_id"],
+            )
+            for ident, stored in found.items():
+                self.index[key][ident].existing = stored
+        self.facilities.add(row.values["facility"] for row in rows if row.values.get("facility"))
+        new_people: list[Stored] = []
+        if self._named.get("persons", True):
+            wanted = {
+                ref
+                for row in rows
+                if (ref := row.values.get("person_id"))
+                and ref not in self.index["persons"]
+                and ref not in self.stored["persons"]
+            }
+            found_people = stored_by(Person, "external_id", wanted, PERSON_FACTS)
+            self.stored["persons"].update(found_people)
+            new_people += found_people.values()
+        wanted = {
+            ref
+            for row in rows
+            if (ref := row.values.get("delivery_id"))
+            and ref not in self.index["deliveries"]
+            and ref not in self.stored["deliveries"]
+        }
+        if wanted:
+            deliveries = stored_by(Delivery, "external_id", wanted, DELIVERY_FACTS)
+            self.stored["deliveries"].update(deliveries)
+            mothers = {s.person_id for s in deliveries.values()} - set(self.person_by_pk)
+            new_people += stored_by(Person, "id", mothers, PERSON_FACTS).values()
+            self.classifier.add({s.residence_unit_id for s in deliveries.values()})
+        for stored in new_people:
+            if stored.pk in self.person_by_pk:
+                continue
+            self.person_by_pk[stored.pk] = stored
+            stored.deceased_stored = stored.deceased_on
+            stored.deceased_on = stored.deceased_on or self.deaths.get(stored.external_id)
+        self.classifier.add(
+            {p.residence_unit_id for p in new_people}
+            | {
+                pk
+                for code in {row.values.get("commune") for row in rows}
+                if code
+                for pk in self.communes.ids(code)
+            }
+        )
+        self.past.update(self._past_residences([p.pk for p in new_people]))
 
     # ------------------------------------------------------------------ parsing
 
     def parse(self) -> None:
-        """Read every cell, a column at a time (the cells of a column share one parser)."""
+        """Read every cell of the files held whole (streamed files are read a chunk at a
+        time by ``_stream``); their raw cells are let go once parsed."""
         for key in ORDER:
             table = self.bundle.tables.get(key)
             if table is None:
@@ -308,65 +429,78 @@ class CheckerBase:
             self.headers[key] = dict(
                 zip((c.key for c in table.columns), table.headers, strict=True)
             )
-            keys = [column.key for column in table.columns]
-            count = len(table.rows)
-            raw_columns = list(zip(*(cells for _number, cells in table.rows), strict=True))
-            problems: dict[int, list[tuple[str, str]]] = defaultdict(list)
-            parsed_columns = []
-            for column, raw in zip(table.columns, raw_columns, strict=True):
-                parse = cells.parser(column)
-                try:
-                    if not any(raw):  # an empty column: one parse for all its cells
-                        blank = parse(None)
-                        values = [[] for _ in raw] if column.type == "list" else [blank] * count
-                    else:
-                        values = list(map(parse, raw))
-                except cells.BadValue:
-                    values = []
-                    for index, cell in enumerate(raw):
-                        try:
-                            values.append(parse(cell))
-                        except cells.BadValue as error:
-                            values.append(_BAD)
-                            problems[index].append((column.key, str(error)))
-                if column.required:
-                    header = self.headers[key][column.key]
-                    for index, value in enumerate(values):
-                        if value is None or value == "" or (type(value) is list and not value):
-                            problems[index].append((column.key, f"Chưa nhập {header}."))
-                parsed_columns.append(values)
-            for name, low, high in _limits(key):
-                if name not in self.headers[key]:
-                    continue
-                values = parsed_columns[keys.index(name)]
+            if key in STREAMED:
+                continue
+            self.rows[key] = self._parse(key, table.rows, self.index[key])
+            table.rows = []
+
+    def _parse(
+        self, key: str, raw_rows: list[tuple[int, list[Any]]], index_by_id: dict[str, Row]
+    ) -> list[Row]:
+        """Rows of one file from their cells, a column at a time (the cells of a column
+        share one parser); ``index_by_id`` gets each row by its ID (a repeated ID is an
+        error on the later row)."""
+        table = self.bundle.tables[key]
+        keys = [column.key for column in table.columns]
+        count = len(raw_rows)
+        raw_columns = list(zip(*(cells for _number, cells in raw_rows), strict=True))
+        problems: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        parsed_columns = []
+        for column, raw in zip(table.columns, raw_columns, strict=True):
+            parse = cells.parser(column)
+            try:
+                if not any(raw):  # an empty column: one parse for all its cells
+                    blank = parse(None)
+                    values = [[] for _ in raw] if column.type == "list" else [blank] * count
+                else:
+                    values = list(map(parse, raw))
+            except cells.BadValue:
+                values = []
+                for index, cell in enumerate(raw):
+                    try:
+                        values.append(parse(cell))
+                    except cells.BadValue as error:
+                        values.append(_BAD)
+                        problems[index].append((column.key, str(error)))
+            if column.required:
+                header = self.headers[key][column.key]
                 for index, value in enumerate(values):
-                    if value is None or value == "" or value is _BAD:
-                        continue
-                    if low < 0 and high is not None and len(value) > high:
-                        problems[index].append((name, f"Dài quá {high} ký tự ({len(value)})."))
-                    elif low >= 0 and (value < low or (high is not None and value > high)):
-                        problems[index].append((name, f"{value} nằm ngoài khoảng {low}–{high}."))
-            index_by_id = self.index[key]
-            found = self.rows[key]
-            ids = parsed_columns[keys.index("id")] if "id" in keys else [None] * count
-            for index, row_values in enumerate(
-                zip(*parsed_columns, strict=True) if parsed_columns else [()] * count
-            ):
-                parsed = dict(zip(keys, row_values, strict=True))
-                row = Row(key, table.rows[index][0], parsed)
-                if index in problems:
-                    for name, message in problems[index]:
-                        if parsed.get(name) is _BAD:
-                            del parsed[name]
-                        row.error(name, message)
-                ident = ids[index]
-                if ident and ident is not _BAD:
-                    first = index_by_id.get(ident)
-                    if first is not None:
-                        row.error("id", f"Mã '{ident}' trùng với dòng {first.number}.")
-                    else:
-                        index_by_id[ident] = row
-                found.append(row)
+                    if value is None or value == "" or (type(value) is list and not value):
+                        problems[index].append((column.key, f"Chưa nhập {header}."))
+            parsed_columns.append(values)
+        del raw_columns
+        for name, low, high in _limits(key):
+            if name not in self.headers[key]:
+                continue
+            values = parsed_columns[keys.index(name)]
+            for index, value in enumerate(values):
+                if value is None or value == "" or value is _BAD:
+                    continue
+                if low < 0 and high is not None and len(value) > high:
+                    problems[index].append((name, f"Dài quá {high} ký tự ({len(value)})."))
+                elif low >= 0 and (value < low or (high is not None and value > high)):
+                    problems[index].append((name, f"{value} nằm ngoài khoảng {low}–{high}."))
+        found: list[Row] = []
+        ids = parsed_columns[keys.index("id")] if "id" in keys else [None] * count
+        for index, row_values in enumerate(
+            zip(*parsed_columns, strict=True) if parsed_columns else [()] * count
+        ):
+            parsed = dict(zip(keys, row_values, strict=True))
+            row = Row(key, raw_rows[index][0], parsed)
+            if index in problems:
+                for name, message in problems[index]:
+                    if parsed.get(name) is _BAD:
+                        del parsed[name]
+                    row.error(name, message)
+            ident = ids[index]
+            if ident and ident is not _BAD:
+                first = index_by_id.get(ident)
+                if first is not None:
+                    row.error("id", f"Mã '{ident}' trùng với dòng {first.number}.")
+                else:
+                    index_by_id[ident] = row
+            found.append(row)
+        return found
 
     # ------------------------------------------------------------------ reading the database
 
@@ -392,6 +526,7 @@ class CheckerBase:
             for key in ORDER
             if self.index[key] or key in ("persons", "pregnancies", "deliveries")
         }
+        self._named.update(named)
         for key in ORDER:
             if not self.index[key] or not named[key]:
                 continue
@@ -459,14 +594,13 @@ class CheckerBase:
         unit_ids |= {s.residence_unit_id for s in self.stored["deliveries"].values()}
         self.classifier = derive.AreaClassifier(unit_ids)
         self.in_scope = _Units(self.writer, self.communes)
-        self.past = self._past_residences()
+        self.past = self._past_residences([pk for pk in self.person_by_pk if pk is not None])
 
-    def _past_residences(self) -> dict[int, list[tuple[Any, ...]]]:
+    def _past_residences(self, pks: list[int]) -> dict[int, list[tuple[Any, ...]]]:
         """Closed residences of the stored people the bundle names (people who moved): an
         event before the move belongs to the commune they lived in then."""
         from ...models import Residence
 
-        pks = [pk for pk in self.person_by_pk if pk is not None]
         found: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
         for batch in chunks(pks):
             for person_id, start, end, unit_id, village in (
@@ -766,11 +900,15 @@ class CheckerBase:
 
     def classify(self) -> None:
         """New, changed (with the changed columns) or unchanged, for every valid row."""
+        for key in ORDER:
+            self._classify(key, self.rows[key])
+
+    def _classify(self, key: str, rows: list[Row]) -> None:
         from ..rows import CREATED, REJECTED, UNCHANGED, UPDATED
 
-        for key in ORDER:
+        if rows:
             fields = compared_fields(MODELS[key])
-            for row in self.rows[key]:
+            for row in rows:
                 if not row.ok or row.obj is None:
                     row.status = REJECTED
                     continue
