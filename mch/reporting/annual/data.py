@@ -27,6 +27,7 @@ from mch.scorecards.assembly import NOT_COMPUTABLE, Scorecard, plan_scorecard
 from ..models import AnnualReport, TaskReport
 from ..selectors import submitted_task_reports
 from ..services import annual_report_defaults
+from .charts import Trend
 
 SOURCE_REGISTERS = "Sổ đăng ký"
 SOURCE_DOCUMENT = "Văn bản kế hoạch"
@@ -113,6 +114,9 @@ class AnnualReportData:
     budget: BudgetFigures
     budget_lines: Budget
     counts: dict[str, int] = field(default_factory=dict)
+    trends: list[Trend] = field(default_factory=list)
+    mpdsr_actions: list[Any] = field(default_factory=list)
+    mpdsr_visible: bool = False
 
     @property
     def number(self) -> str:
@@ -200,6 +204,7 @@ def annual_report_data(
     target_years, target_rows = plan_target_rows(plan=plan)
 
     rows: list[ResultRow] = []
+    chart_rows: list[tuple[ResultRow, Any]] = []
     with translation.override("vi"):
         for number, (row, score) in enumerate(zip(target_rows, card.rows, strict=True), 1):
             key = (score.indicator_code, score.population_code)
@@ -228,6 +233,8 @@ def annual_report_data(
                     },
                 )
             )
+            if score.population_code == "all" and rows[-1].actual.source == SOURCE_REGISTERS:
+                chart_rows.append((rows[-1], row))
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -260,6 +267,9 @@ def annual_report_data(
         spent_total=spent_total,
     )
 
+    trends = _trends(user, card.plan_unit, year, chart_rows[:TRENDS], as_of)
+    actions, visible = _mpdsr_actions(user, year)
+
     day = report.report_date or timezone.localdate()
     province = _province_on(plan.issuer_unit, day)
     unit = card.plan_unit
@@ -279,4 +289,65 @@ def annual_report_data(
         budget=budget,
         budget_lines=lines,
         counts=counts,
+        trends=trends,
+        mpdsr_actions=actions,
+        mpdsr_visible=visible,
     )
+
+
+TRENDS = 4  # key indicators charted: the first ones the registers give
+TREND_YEARS = 4
+
+
+def _trends(
+    user: Any, unit: Any, year: int, chart_rows: list[tuple[ResultRow, Any]], as_of: dt.datetime
+) -> list[Trend]:
+    """A few years of each key indicator (the engine's values) against its numeric targets."""
+    from mch.indicators.values import Period, indicator_values
+
+    if unit is None or not chart_rows:
+        return []
+    years = list(range(year - TREND_YEARS + 1, year + 1))
+    codes = [r.indicator_code for r, _ in chart_rows]
+    by_year: dict[tuple[str, int], float | None] = {}
+    for y in years:
+        for value in indicator_values(
+            user=user, indicators=codes, units=[unit.unit_id], period=Period.year(y), as_of=as_of
+        ):
+            by_year[(value.indicator, y)] = value.value
+    trends = []
+    for result, row in chart_rows:
+        targets: list[float | None] = []
+        for y in years:
+            items = [t for t in row.targets.get(y, []) if t.value is not None and not t.change_unit]
+            targets.append(float(items[0].value) if items else None)
+        documents = [_document_figure(row.actuals, y).value for y in years]
+        trends.append(
+            Trend(
+                title=result.name,
+                unit_symbol=result.unit_symbol,
+                years=years,
+                values=[by_year.get((result.indicator_code, y)) for y in years],
+                documents=documents,
+                targets=targets,
+            )
+        )
+    return [t for t in trends if t.has_data]
+
+
+def _mpdsr_actions(user: Any, year: int) -> tuple[list[Any], bool]:
+    """Actions answering the maternal death reviews, done or due in the year (through the
+    MPDSR selectors: only a reader of reviews sees them)."""
+    from django.db.models import Q
+
+    from mch.mpdsr import access
+    from mch.mpdsr.selectors import actions_for
+
+    if not access.can_see_reviews(user):
+        return [], False
+    actions = (
+        actions_for(user=user)
+        .filter(Q(done_on__year=year) | Q(deadline__year=year))
+        .order_by("deadline", "pk")
+    )
+    return list(actions), True

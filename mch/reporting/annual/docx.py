@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm
+
 from mch.documents.official import Header, OfficialDocument, Signature
 
+from .charts import Trend
 from .data import AnnualReportData
 from .texts import budget_rows, closing_text, lines, missing_agencies, opening_text, sources_text
 
@@ -17,6 +24,15 @@ RESULT_COLUMNS = (
     "Đánh giá",
     "Nguồn số liệu",
 )
+
+
+def chart_caption(number: int, trend: Trend, year: int) -> str:
+    return (
+        f"Biểu đồ {number}. {trend.title}, {trend.years[0]}–{year}: thực hiện theo sổ đăng ký "
+        f"(điểm rỗng: số liệu văn bản kế hoạch) và chỉ tiêu kế hoạch."
+    )
+
+
 RESULT_WIDTHS_CM = (0.8, 4.8, 1.2, 1.7, 2.0, 1.7, 1.9, 2.3)
 
 
@@ -24,7 +40,43 @@ def result_columns(year: int) -> list[str]:
     return [c.format(prev=year - 1, year=year) for c in RESULT_COLUMNS]
 
 
-def annual_report_docx(data: AnnualReportData) -> bytes:
+def _mpdsr_rows(data: AnnualReportData) -> list[list[Any]]:
+    return [
+        [
+            i,
+            a.recommendation.strip(),
+            (a.action or "").strip() or "—",
+            a.owner or "—",
+            f"{a.deadline:%d/%m/%Y}",
+            STATUS_ACTION.get(a.status, a.status)
+            + (f" ({a.done_on:%d/%m/%Y})" if a.done_on else ""),
+        ]
+        for i, a in enumerate(data.mpdsr_actions, 1)
+    ]
+
+
+STATUS_ACTION = {
+    "planned": "Đã lập kế hoạch",
+    "in_progress": "Đang thực hiện",
+    "done": "Đã hoàn thành",
+    "dropped": "Không thực hiện",
+}
+MPDSR_COLUMNS = ["TT", "Khuyến nghị", "Hành động", "Đơn vị thực hiện", "Hạn", "Tình trạng"]
+
+
+def mpdsr_text(data: AnnualReportData) -> str:
+    if not data.mpdsr_visible:
+        return "Người lập báo cáo không thuộc Hội đồng thẩm định tử vong mẹ: không xem được các hành động."
+    if not data.mpdsr_actions:
+        return f"Năm {data.year} không có hành động nào sau thẩm định tử vong mẹ đến hạn hoặc hoàn thành."
+    done = sum(1 for a in data.mpdsr_actions if a.status == "done")
+    return (
+        f"Năm {data.year} có {len(data.mpdsr_actions)} hành động thực hiện khuyến nghị của Hội "
+        f"đồng thẩm định tử vong mẹ đến hạn hoặc hoàn thành, trong đó {done} đã hoàn thành."
+    )
+
+
+def annual_report_docx(data: AnnualReportData, charts: list[bytes] | None = None) -> bytes:
     report = data.report
     doc = OfficialDocument(
         header=Header(
@@ -61,6 +113,10 @@ def annual_report_docx(data: AnnualReportData) -> bytes:
         numeric=(3, 5),
         caption=f"Bảng 1. Kết quả thực hiện các chỉ tiêu năm {data.year}",
     )
+    for number, (trend, png) in enumerate(zip(data.trends, charts or [], strict=False), 1):
+        doc.docx.add_picture(io.BytesIO(png), width=Cm(15.5))
+        doc.docx.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.paragraph(chart_caption(number, trend, data.year), italic=True)
 
     doc.heading("II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CỦA CÁC CƠ QUAN, ĐƠN VỊ")
     for agency in data.agencies:
@@ -82,7 +138,17 @@ def annual_report_docx(data: AnnualReportData) -> bytes:
     if not any(a.reports for a in data.agencies):
         doc.paragraph("Chưa có cơ quan, đơn vị nào gửi báo cáo nhiệm vụ năm này.", italic=True)
 
-    doc.heading("III. KINH PHÍ THỰC HIỆN")
+    doc.heading("III. HÀNH ĐỘNG SAU THẨM ĐỊNH TỬ VONG MẸ")
+    doc.paragraph(mpdsr_text(data))
+    if data.mpdsr_actions:
+        doc.table(
+            MPDSR_COLUMNS,
+            _mpdsr_rows(data),
+            widths_cm=(0.8, 5.0, 4.2, 2.6, 1.8, 2.2),
+            font_pt=10,
+        )
+
+    doc.heading("IV. KINH PHÍ THỰC HIỆN")
     doc.table(
         ["Nội dung", "Kế hoạch (đồng)", "Đã thực hiện (đồng)", "Tỷ lệ"],
         budget_rows(data),
@@ -90,10 +156,10 @@ def annual_report_docx(data: AnnualReportData) -> bytes:
         numeric=(1, 2, 3),
     )
 
-    doc.heading("IV. KHÓ KHĂN, VƯỚNG MẮC")
+    doc.heading("V. KHÓ KHĂN, VƯỚNG MẮC")
     for line in lines(report.difficulties) or ["Chưa ghi."]:
         doc.paragraph(line)
-    doc.heading("V. ĐỀ XUẤT, KIẾN NGHỊ")
+    doc.heading("VI. ĐỀ XUẤT, KIẾN NGHỊ")
     for line in lines(report.proposals) or ["Chưa ghi."]:
         doc.paragraph(line)
     doc.paragraph(closing_text(data))

@@ -15,10 +15,11 @@ from mch.registers.services.audit import audit_log
 
 from ..models import AnnualReportFile
 from ..services import annual_report_ensure
+from .charts import trend_svg
 from .data import annual_report_data
 from .docx import annual_report_docx
 from .html import annual_report_html
-from .pdf import html_to_pdf
+from .pdf import html_to_pdf, svgs_to_png
 from .xlsx import annual_report_xlsx
 
 # The job's phases, in order (mch.jobs shows them); ``progress(phase, done, total, message)``.
@@ -47,8 +48,12 @@ def annual_report_generate(
     data = _step(
         "Không tính được số liệu", annual_report_data, user=user, plan=plan, year=year, as_of=as_of
     )
-    say(PHASES[1], 45, 100, "Tạo tệp Word (Nghị định 30)")
-    docx = _step("Không tạo được tệp Word", annual_report_docx, data)
+    say(PHASES[1], 40, 100, "Vẽ biểu đồ xu hướng")
+    charts = _step(
+        "Không vẽ được biểu đồ", lambda: svgs_to_png([trend_svg(t) for t in data.trends])
+    )
+    say(PHASES[1], 50, 100, "Tạo tệp Word (Nghị định 30)")
+    docx = _step("Không tạo được tệp Word", annual_report_docx, data, charts)
     say(PHASES[2], 60, 100, "Tạo phụ lục 1 (Excel)")
     xlsx = _step("Không tạo được phụ lục Excel", annual_report_xlsx, data)
     say(PHASES[3], 70, 100, "In PDF bằng Chromium")

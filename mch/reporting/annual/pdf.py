@@ -27,3 +27,22 @@ def html_to_pdf(html: str) -> bytes:
             return page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
         finally:
             browser.close()
+
+
+def svgs_to_png(svgs: list[str], scale: float = 2.0) -> list[bytes]:
+    """Each SVG rasterised to PNG (for the .docx, which takes no SVG) by the same Chromium."""
+    if not svgs:
+        return []
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            page = browser.new_page(device_scale_factor=scale)
+            images = []
+            for svg in svgs:
+                page.set_content(f'<body style="margin:0">{svg}</body>', wait_until="load")
+                images.append(page.locator("svg").screenshot(type="png"))
+            return images
+        finally:
+            browser.close()

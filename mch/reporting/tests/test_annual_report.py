@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import struct
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -169,6 +171,10 @@ def test_pdf_is_a4_with_the_same_figures_and_renders_to_images(generated, tmp_pa
     assert _engine(province, "facility_birth", YEAR) in text
     image = pdf[0].render(scale=1, rev_byteorder=True).to_numpy()
     (tmp_path / "page-1.png").write_bytes(_png(image))
+    for i in range(len(pdf)):  # kept for a person to look at (MCH_KEEP_PAGES=folder)
+        if os.environ.get("MCH_KEEP_PAGES"):
+            page = pdf[i].render(scale=1.5, rev_byteorder=True).to_numpy()
+            Path(os.environ["MCH_KEEP_PAGES"], f"bao-cao-trang-{i + 1}.png").write_bytes(_png(page))
     assert int(image.min()) < 50 and int(image.max()) > 250  # ink on a white page
 
 
@@ -184,3 +190,25 @@ def test_downloads_stay_inside_the_officers_scope(generated) -> None:
     assert response.status_code == 200
     assert response.content == generated["files"]["docx"]
     assert outsider.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_docx_has_the_trend_charts_and_the_mpdsr_section(generated) -> None:
+    province = generated["province"]
+    document = Document(io.BytesIO(generated["files"]["docx"]))
+    texts = [p.text for p in document.paragraphs]
+    captions = [t for t in texts if t.startswith("Biểu đồ ")]
+
+    assert len(document.inline_shapes) == len(captions) >= 1
+    assert any("đẻ tại cơ sở y tế" in c for c in captions)
+    assert "III. HÀNH ĐỘNG SAU THẨM ĐỊNH TỬ VONG MẸ" in texts
+    assert texts.index("IV. KINH PHÍ THỰC HIỆN") < texts.index("V. KHÓ KHĂN, VƯỚNG MẮC")
+    picture = document.inline_shapes[0]
+    assert round(picture.width.cm, 1) == 15.5
+    # the chart's figure for this year is the engine's, as in the table
+    from mch.reporting.annual.data import annual_report_data
+
+    data = annual_report_data(user=province.officer, plan=province.plan, year=YEAR)
+    births = next(t for t in data.trends if "đẻ tại cơ sở y tế" in t.title)
+    assert number_vi(births.values[-1], 1) == _engine(province, "facility_birth", YEAR)
+    assert births.years == [YEAR - 3, YEAR - 2, YEAR - 1, YEAR]
