@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "mch.jobs",
     "mch.web",
     "mch.mpdsr",
+    "mch.aggregate_data",
 ]
 
 MIDDLEWARE = [

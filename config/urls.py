@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("mch.web.api_urls")),
     path("admin/", admin.site.urls),
     path("bao-cao/", include("mch.reporting.urls")),
+    path("bao-cao-dinh-ky/", include("mch.aggregate_data.urls")),
     path("", include("mch.mpdsr.urls")),
     path("", include("mch.web.urls")),
 ]

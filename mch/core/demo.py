@@ -122,3 +122,9 @@ def demo_setup(*, progress: Progress | None = None) -> None:
     demo_registers_load(progress=say)
     say("Ô tổng hợp chỉ số (tính từ sổ)…")
     aggregates_rebuild()
+    say("Báo cáo định kỳ minh họa…")
+    from mch.aggregate_data.demo import demo_reports_load
+    from mch.aggregate_data.services import definitions_load
+
+    definitions_load()
+    demo_reports_load()
