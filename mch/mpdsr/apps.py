@@ -7,3 +7,12 @@ class MpdsrConfig(AppConfig):
     label = "mpdsr"
     verbose_name = _("Maternal death surveillance and response")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from mch.registers.models import Death
+
+        from .signals import death_saved
+
+        post_save.connect(death_saved, sender=Death, dispatch_uid="mpdsr_death_alert_email")

@@ -131,7 +131,7 @@ def m5_xlsx(report: M5Report, spec: FormsSpec) -> bytes:
     for a in report.actions:
         actions.append(
             [
-                a.review.case_code,
+                a.case_code,
                 a.recommendation,
                 a.action,
                 a.owner,
@@ -187,7 +187,7 @@ def m5_docx(report: M5Report, spec: FormsSpec, *, units: list[Any], user: Any) -
             ["Mã ca", "Khuyến nghị / hành động", "Đơn vị", "Hạn", "Trạng thái"],
             [
                 [
-                    a.review.case_code,
+                    a.case_code,
                     f"{a.recommendation}{' — ' + a.action if a.action else ''}",
                     a.owner,
                     a.deadline.strftime("%d/%m/%Y"),

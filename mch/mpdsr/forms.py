@@ -119,6 +119,54 @@ class ReviewForm(forms.Form):
         _extra_fields(self, spec, "m2", lang)
 
 
+class PerinatalReviewForm(forms.Form):
+    method = forms.ChoiceField(label=_("Review method"))
+    meeting_date = forms.DateField(
+        label=_("Meeting date"), required=False, widget=DATE, input_formats=D_FORMATS
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Board members present"),
+        queryset=BoardMember.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cause = forms.ChoiceField(label=_("Cause group (ICD-PM)"), required=False)
+    maternal_condition = forms.ChoiceField(label=_("Maternal condition (ICD-PM)"), required=False)
+    factors = forms.MultipleChoiceField(
+        label=_("Three delays: factors found"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    avoidability = forms.ChoiceField(label=_("Avoidability"), required=False)
+    case_summary = forms.CharField(
+        label=_("Case summary (confidential, board only)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    complete = forms.BooleanField(label=_("Review completed"), required=False)
+
+    def __init__(
+        self, *args: Any, spec: FormsSpec, lang: str, kind: str, members: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = _blank(spec.choices("review_methods", lang))
+        if kind == "under5":
+            self.fields["cause"].label = _("Cause group")
+            self.fields["cause"].choices = _blank(spec.choices("child_causes", lang))
+            del self.fields["maternal_condition"]
+        else:
+            timings = "AI" if kind == "stillbirth" else "N"
+            self.fields["cause"].choices = _blank(spec.pm_choices(timings, lang))
+            self.fields["maternal_condition"].choices = _blank(
+                spec.choices("icd_pm_maternal", lang)
+            )
+        self.fields["avoidability"].choices = _blank(spec.choices("avoidability", lang))
+        self.fields["factors"].choices = spec.factor_choices(lang)
+        self.fields["members"].queryset = members
+        self.fields["members"].label_from_instance = lambda m: (
+            f"{m.user.get_full_name() or m.user.username} — {spec.label('board_roles', m.role, lang)}"
+        )
+        _extra_fields(self, spec, "p2", lang)
+
+
 class ActionForm(forms.Form):
     recommendation = forms.CharField(
         label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 2})

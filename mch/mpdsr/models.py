@@ -9,9 +9,12 @@ edit of the lists does not change what an old review said.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FormsVersion(models.Model):
@@ -119,12 +122,19 @@ class Action(models.Model):
     """A recommendation of a review and the action that answers it (the "R" of MPDSR)."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-        DROPPED = "dropped", _("Dropped")
+        # A context of their own: the project catalogue's "Done" is an import's "Xong".
+        PLANNED = "planned", pgettext_lazy("mpdsr action", "Planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("mpdsr action", "In progress")
+        DONE = "done", pgettext_lazy("mpdsr action", "Done")
+        DROPPED = "dropped", pgettext_lazy("mpdsr action", "Dropped")
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="actions")
+    # Exactly one of: the maternal death review (M2) or the perinatal/child death review.
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
+    )
+    perinatal_review = models.ForeignKey(
+        "PerinatalReview", null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
+    )
     recommendation = models.TextField(_("recommendation"))
     action = models.TextField(_("action"), blank=True)
     owner_agency = models.ForeignKey(
@@ -154,9 +164,32 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["deadline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review__isnull=False, perinatal_review__isnull=True)
+                | models.Q(review__isnull=True, perinatal_review__isnull=False),
+                name="mpdsr_action_one_review",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.recommendation[:60]
+
+    @property
+    def case(self) -> Any:
+        """The review the recommendation came from (maternal or perinatal)."""
+        return self.review if self.review_id else self.perinatal_review
+
+    @property
+    def case_code(self) -> str:
+        return self.case.case_code
+
+    @property
+    def person_id(self) -> int | None:
+        case = self.case
+        if isinstance(case, Review):
+            return case.death.person_id
+        return case.person.pk
 
     @property
     def owner(self) -> str:
@@ -210,3 +243,146 @@ class RedAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility} {self.called_at:%d/%m/%Y %H:%M}"
+
+
+class ProvinceSettings(models.Model):
+    """A province's MPDSR settings: who gets the e-mail alert of a suspected maternal
+    death, and whether deaths of children aged 1–4 are reviewed too (stillbirths and
+    neonatal deaths always are)."""
+
+    province = models.OneToOneField(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
+    )
+    alert_emails = models.TextField(
+        _("alert e-mail addresses"),
+        blank=True,
+        help_text=_("One address per line (or separated by commas)."),
+    )
+    email_board = models.BooleanField(_("also e-mail the board members"), default=True)
+    review_under5 = models.BooleanField(_("review deaths of children aged 1–4"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.province)
+
+    def addresses(self) -> list[str]:
+        raw = self.alert_emails.replace(",", "\n").replace(";", "\n").split("\n")
+        return [a.strip() for a in raw if a.strip()]
+
+
+class AlertEmail(models.Model):
+    """The e-mail alert sent for one suspected maternal death (at most one per death)."""
+
+    death = models.OneToOneField(
+        "registers.Death", on_delete=models.CASCADE, related_name="mpdsr_alert_email"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.death_id} {self.sent_at:%d/%m/%Y %H:%M}"
+
+
+class RedAlertStandard(models.Model):
+    """A hospital's own target time (minutes from the call to the team at the bedside);
+    without one, the level's minutes of the forms file apply."""
+
+    facility = models.OneToOneField(
+        "orgunits.Facility",
+        on_delete=models.CASCADE,
+        related_name="red_alert_standard",
+        verbose_name=_("hospital"),
+    )
+    minutes = models.PositiveIntegerField(_("target response (minutes)"))
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.facility}: {self.minutes} min"
+
+
+class PerinatalReview(models.Model):
+    """The board's lighter review of a stillbirth, a neonatal death or (when the province
+    chooses) a death of a child under five: WHO ICD-PM timing, cause group and maternal
+    condition, the three delays where relevant, avoidability, recommendations."""
+
+    class Kind(models.TextChoices):
+        STILLBIRTH = "stillbirth", _("Stillbirth")
+        NEONATAL = "neonatal", _("Neonatal death")
+        UNDER5 = "under5", _("Death of a child under five")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Being reviewed")
+        DONE = "done", _("Review completed")
+
+    kind = models.CharField(_("case"), max_length=12, choices=Kind.choices)
+    birth = models.OneToOneField(
+        "registers.Birth",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="perinatal_review",
+    )
+    death = models.OneToOneField(
+        "registers.Death",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="perinatal_review",
+    )
+    # Copied from the stillbirth or death: the scope of the review (residence, service,
+    # facility) without a join through two tables.
+    date = models.DateField(_("date"))
+    residence_unit = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+"
+    )
+    service_unit = models.ForeignKey(
+        "orgunits.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    facility = models.ForeignKey(
+        "orgunits.Facility", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    forms_version = models.ForeignKey(FormsVersion, on_delete=models.PROTECT, related_name="+")
+    case_code = models.CharField(_("case code"), max_length=20, unique=True)
+    method = models.CharField(_("review method"), max_length=40)
+    meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
+    members = models.ManyToManyField(BoardMember, blank=True, related_name="perinatal_reviews")
+    timing = models.CharField(_("timing (ICD-PM)"), max_length=2, blank=True)
+    cause = models.CharField(_("cause group (ICD-PM)"), max_length=40, blank=True)
+    maternal_condition = models.CharField(
+        _("maternal condition (ICD-PM)"), max_length=40, blank=True
+    )
+    delays = models.JSONField(default=list, blank=True)
+    factors = models.JSONField(default=list, blank=True)
+    avoidability = models.CharField(_("avoidability"), max_length=40, blank=True)
+    case_summary = models.TextField(_("case summary (confidential)"), blank=True)
+    fields = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(birth__isnull=False, death__isnull=True)
+                | models.Q(birth__isnull=True, death__isnull=False),
+                name="mpdsr_perinatal_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.case_code
+
+    @property
+    def subject(self) -> Any:
+        return self.birth if self.birth_id else self.death
+
+    @property
+    def person(self) -> Any:
+        """The mother of a stillborn baby, the child who died."""
+        return self.birth.mother if self.birth_id else self.death.person  # type: ignore[union-attr]

@@ -22,11 +22,15 @@ FORMS_FILE = Path(__file__).resolve().parent / "forms" / "mpdsr.yaml"
 CODE_RE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
 FIELD_KINDS = ("text", "textarea", "date", "choice", "yesno")
 MM_KINDS = ("direct", "indirect", "unspecified", "coincidental")
-FORM_CODES = ("m1", "m2", "m5")
+FORM_CODES = ("m1", "m2", "m5", "p2")
+PM_TIMINGS = ("A", "I", "N")
 # Lists of {code, name_vi, name_en}; extra keys per list.
 LISTS: dict[str, frozenset[str]] = {
     "icd_mm_groups": frozenset({"kind"}),
     "icd_pm_timing": frozenset(),
+    "icd_pm_groups": frozenset({"timing"}),
+    "icd_pm_maternal": frozenset(),
+    "child_causes": frozenset(),
     "delays": frozenset({"factors"}),
     "review_methods": frozenset(),
     "board_roles": frozenset(),
@@ -72,6 +76,17 @@ class FormsSpec:
         for item in self.items("icd_mm_groups"):
             if item["code"] == code:
                 return str(item["kind"])
+        return ""
+
+    def pm_choices(self, timings: str, lang: str = "vi") -> list[tuple[str, str]]:
+        """ICD-PM cause groups of the given timings (``"AI"`` for stillbirths, ``"N"``)."""
+        key = "name_en" if lang.startswith("en") else "name_vi"
+        return [(i["code"], i[key]) for i in self.items("icd_pm_groups") if i["timing"] in timings]
+
+    def pm_timing(self, code: str) -> str:
+        for item in self.items("icd_pm_groups"):
+            if item["code"] == code:
+                return str(item["timing"])
         return ""
 
     def level_minutes(self, code: str) -> int | None:
@@ -128,6 +143,8 @@ def _check_list_extras(name: str, items: list[dict[str, Any]], errors: list[str]
         where = f"{name} ({item.get('code')})"
         if name == "icd_mm_groups" and item.get("kind") not in MM_KINDS:
             errors.append(f"{where}: kind phải là một trong {', '.join(MM_KINDS)}")
+        if name == "icd_pm_groups" and item.get("timing") not in PM_TIMINGS:
+            errors.append(f"{where}: timing phải là một trong {', '.join(PM_TIMINGS)}")
         if name == "red_alert_levels" and not (
             isinstance(item.get("minutes"), int) and item["minutes"] > 0
         ):

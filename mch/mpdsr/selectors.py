@@ -156,9 +156,10 @@ def actions_for(*, user: Any) -> Any:
     """Actions of reviews of deaths in the user's units (reviews' readers only)."""
     if not access.can_see_reviews(user):
         return Action.objects.none()
-    return Action.objects.filter(access.death_scope_q(user, "review__death__")).select_related(
-        "review", "owner_agency", "owner_facility"
-    )
+    return Action.objects.filter(
+        access.death_scope_q(user, "review__death__")
+        | access.death_scope_q(user, "perinatal_review__")
+    ).select_related("review", "perinatal_review", "owner_agency", "owner_facility")
 
 
 def overdue_actions(*, user: Any, today: dt.date | None = None) -> list[Action]:
@@ -302,6 +303,12 @@ def red_alert_stats(*, user: Any, start: dt.date, end: dt.date) -> list[dict[str
     for alert in red_alerts(user=user, start=start, end=end):
         by_facility.setdefault(alert.facility_id, []).append(alert)
         facilities[alert.facility_id] = alert.facility
+    from .models import RedAlertStandard
+
+    own = {
+        s.facility_id: s.minutes
+        for s in RedAlertStandard.objects.filter(facility_id__in=list(by_facility))
+    }
     stats = []
     for pk, alerts in by_facility.items():
         timed = [a for a in alerts if a.response_minutes is not None]
@@ -323,7 +330,20 @@ def red_alert_stats(*, user: Any, start: dt.date, end: dt.date) -> list[dict[str
                 "mother_died": sum(1 for a in alerts if a.mother_outcome == "died"),
                 "baby_died": sum(1 for a in alerts if a.baby_outcome == "died"),
                 "linked_deaths": sum(1 for a in alerts if a.death_id),
+                # The hospital's own standard, else the median of the levels' standards
+                # its alerts were logged under (the forms file's minutes).
+                "own_standard": own.get(pk),
+                "standard": own.get(pk)
+                or _quantile([float(a.standard_minutes) for a in timed if a.standard_minutes], 50),
             }
+        )
+    for entry in stats:
+        standard = entry["standard"]
+        entry["median_ok"] = (
+            None if standard is None or entry["median"] is None else entry["median"] <= standard
+        )
+        entry["p90_ok"] = (
+            None if standard is None or entry["p90"] is None else entry["p90"] <= standard
         )
     return sorted(stats, key=lambda s: s["facility"].name)
 
@@ -334,3 +354,135 @@ def deaths_for_linking(*, user: Any, person_id: int | None = None) -> Any:
     if person_id:
         deaths = deaths.filter(person_id=person_id)
     return deaths.select_related("person").order_by("-date")[:50]
+
+
+# -- perinatal and child deaths ---------------------------------------------------------------
+@dataclass
+class PerinatalCase:
+    kind: str  # stillbirth | neonatal | under5
+    subject: Any  # Birth or Death
+    review: Any
+
+    @property
+    def date(self) -> dt.date:
+        return self.subject.date
+
+
+@dataclass
+class PerinatalReport:
+    period: Period
+    cases: list[PerinatalCase]
+    live_births: int
+    stillbirths: int
+    early_neonatal: int
+    neonatal: int
+    under5: int
+    pmr: float | None
+    pmr_low: float | None
+    pmr_high: float | None
+    sbr: float | None
+    nmr: float | None
+    nmr_low: float | None
+    nmr_high: float | None
+    small: bool
+    reviewed: int
+    avoidable: int
+    timing: list[tuple[str, int]] = field(default_factory=list)
+    causes: list[tuple[str, int]] = field(default_factory=list)
+    delays: list[tuple[str, int]] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    under5_reviewed: bool = False
+
+    @property
+    def avoidable_share(self) -> float | None:
+        return 100 * self.avoidable / self.reviewed if self.reviewed else None
+
+
+def _under5_provinces(user: Any) -> list[str]:
+    from .models import ProvinceSettings
+
+    return [
+        row.province.path
+        for row in ProvinceSettings.objects.filter(review_under5=True).select_related("province")
+    ]
+
+
+def perinatal_report(
+    *, user: Any, period: Period, spec: FormsSpec, lang: str = "vi"
+) -> PerinatalReport:
+    """Stillbirths, neonatal deaths (and deaths under five where the province reviews them)
+    of children of mothers resident in the user's units, with the perinatal mortality rate
+    ((stillbirths + deaths at 0–6 days) / (live + stillbirths) × 1,000, exact Poisson 95%
+    interval), the stillbirth and neonatal rates, ICD-PM timing and causes of the reviewed
+    cases, delays, avoidable share and the actions."""
+    from .models import PerinatalReview
+
+    scope = Scope.for_user(user)
+    births = scope.filter(
+        Birth.objects.filter(date__range=(period.start, period.end)), "residence_unit"
+    )
+    live = births.filter(outcome=BirthOutcome.LIVE).count()
+    still = list(
+        births.filter(outcome=BirthOutcome.STILLBIRTH).select_related("residence_unit", "facility")
+    )
+    deaths = list(
+        scope.filter(
+            Death.objects.filter(date__range=(period.start, period.end), age_days__lt=5 * 365 + 1),
+            "residence_unit",
+        ).select_related("residence_unit", "facility", "person")
+    )
+    u5_paths = _under5_provinces(user)
+    reviews_b = {r.birth_id: r for r in PerinatalReview.objects.filter(birth__in=still)}
+    reviews_d = {r.death_id: r for r in PerinatalReview.objects.filter(death__in=deaths)}
+    cases = [PerinatalCase("stillbirth", b, reviews_b.get(b.pk)) for b in still]
+    neonatal = [d for d in deaths if d.age_days is not None and d.age_days < 28]
+    early = [d for d in neonatal if d.age_days is not None and d.age_days < 7]
+    under5 = [d for d in deaths if d.age_days is not None and d.age_days >= 28]
+    cases += [PerinatalCase("neonatal", d, reviews_d.get(d.pk)) for d in neonatal]
+    reviewed_u5 = bool(u5_paths)
+    cases += [
+        PerinatalCase("under5", d, reviews_d.get(d.pk))
+        for d in under5
+        if any(d.residence_unit.path.startswith(p) for p in u5_paths)
+    ]
+    cases.sort(key=lambda c: (c.date, c.kind), reverse=True)
+    total = live + len(still)
+    n_pm = len(still) + len(early)
+    pm_low, pm_high = interval("poisson_exact", n_pm, total, 1000)
+    nm_low, nm_high = interval("poisson_exact", len(neonatal), live, 1000)
+    done = [c.review for c in cases if c.review and c.review.status == "done"]
+    timing_labels = dict(spec.choices("icd_pm_timing", lang))
+    cause_labels = dict(spec.choices("icd_pm_groups", lang)) | dict(
+        spec.choices("child_causes", lang)
+    )
+    timing = Counter(r.timing for r in done if r.timing)
+    causes = Counter(r.cause for r in done if r.cause)
+    delays = Counter(d for r in done for d in r.delays)
+    return PerinatalReport(
+        period=period,
+        cases=cases,
+        live_births=live,
+        stillbirths=len(still),
+        early_neonatal=len(early),
+        neonatal=len(neonatal),
+        under5=len(under5),
+        pmr=1000 * n_pm / total if total else None,
+        pmr_low=pm_low,
+        pmr_high=pm_high,
+        sbr=1000 * len(still) / total if total else None,
+        nmr=1000 * len(neonatal) / live if live else None,
+        nmr_low=nm_low,
+        nmr_high=nm_high,
+        small=is_small("poisson_exact", n_pm, total),
+        reviewed=len(done),
+        avoidable=sum(1 for r in done if r.avoidability in ("avoidable", "possibly")),
+        timing=[(timing_labels.get(t, t), timing[t]) for t in ("A", "I", "N") if timing[t]],
+        causes=[(cause_labels.get(c, c), k) for c, k in causes.most_common()],
+        delays=[(spec.label("delays", d, lang), delays[d]) for d in sorted(delays)],
+        actions=list(
+            Action.objects.filter(perinatal_review__in=[c.review for c in cases if c.review])
+            .select_related("perinatal_review", "owner_agency", "owner_facility")
+            .order_by("deadline", "id")
+        ),
+        under5_reviewed=reviewed_u5,
+    )

@@ -344,7 +344,14 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(Action.objects.select_related("review__death"), pk=pk)
-    review = _review(request, action.review_id)
+    if action.perinatal_review_id:
+        from .views_extra import _perinatal
+
+        target = _perinatal(request, action.perinatal_review_id)
+        back = redirect("mpdsr-perinatal-review", pk=target.pk)
+    else:
+        review = _review(request, action.review_id)  # type: ignore[arg-type]
+        back = redirect("mpdsr-review", pk=review.pk)
     form = ActionUpdateForm(request.POST)
     if form.is_valid():
         try:
@@ -355,7 +362,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.error(request, problem)
         else:
             messages.success(request, _("Action updated."))
-    return redirect("mpdsr-review", pk=review.pk)
+    return back
 
 
 def _period(request: HttpRequest) -> Period:
@@ -496,6 +503,8 @@ def red_alert_list(request: HttpRequest) -> HttpResponse:
                 for a in alerts[:200]
             ],
             "sees_people": sees_people,
+            "can_set_standard": request.user.is_superuser
+            or request.user.role == "province_officer",
             "levels": spec.items("red_alert_levels"),
             "lang": lang,
         },

@@ -88,14 +88,14 @@ def test_maternal_death_from_alert_to_m5(page, live_server, live_mw: MpdsrWorld)
     row = page.locator("#actions tr[data-action]")
     row.locator("select[name=status]").select_option("done")
     row.get_by_role("button", name="Cập nhật").click()
-    assert page.locator("#actions tr[data-action] .status").inner_text() == "Xong"
+    assert page.locator("#actions tr[data-action] .status").inner_text() == "Đã hoàn thành"
     _shot(page, "3-review")
     review_url = page.url
     page.goto(base + reverse("mpdsr-m5") + "?ky=Q1/2026")
     assert page.locator("#m5-maternal").inner_text() == "1"
     cases = page.locator("#m5-cases").inner_text()
     assert "TVM-2026-0001" in cases and "Hà Thị Mơ" not in cases
-    assert "Xong" in page.locator("#m5-actions").inner_text()
+    assert "Đã hoàn thành" in page.locator("#m5-actions").inner_text()
     _shot(page, "4-m5")
 
     _login(page, base, live_mw.rw.staff.username)
@@ -103,5 +103,45 @@ def test_maternal_death_from_alert_to_m5(page, live_server, live_mw: MpdsrWorld)
     assert "Hà Thị Mơ" in page.locator("table.deaths").inner_text()
     assert "TVM-2026-0001" not in page.content()
     _shot(page, "5-commune")
+    response = page.goto(review_url)
+    assert response is not None and response.status == 403
+
+
+@pytest.mark.browser
+def test_perinatal_review_from_audit_list_to_action(page, live_server, live_mw: MpdsrWorld) -> None:  # type: ignore[no-untyped-def]
+    from .test_extra import _stillbirth
+
+    _stillbirth(live_mw)
+    base = live_server.url
+    _login(page, base, live_mw.board.username)
+    page.goto(base + reverse("mpdsr-perinatal") + "?ky=Q1/2026")
+    assert page.locator("#pm-stillbirths").inner_text().startswith("1")
+    page.locator("#pm-cases tr[data-kind=stillbirth]").get_by_role(
+        "link", name="Mở thẩm định"
+    ).click()
+    page.select_option("#id_method", "facility_review")
+    page.fill("#id_meeting_date", "2026-03-20")
+    page.select_option("#id_cause", "I3")
+    page.select_option("#id_maternal_condition", "M1")
+    page.get_by_label("2 · Không có phương tiện vận chuyển").check()
+    page.select_option("#id_avoidability", "possibly")
+    page.check("#id_complete")
+    page.click("#p2-form button[type=submit]")
+    assert page.locator("#timing").inner_text() == "Trong chuyển dạ"
+    assert "Lò Thị Ka" in page.locator("#identifiable").inner_text()
+    page.fill("#id_recommendation", "Tập huấn hồi sức sơ sinh cho nữ hộ sinh")
+    page.select_option("#id_owner_facility", label="Bệnh viện Đa khoa tỉnh")
+    page.fill("#id_deadline", "2026-06-30")
+    page.click("#action-form button[type=submit]")
+    row = page.locator("#actions tr[data-action]")
+    row.locator("select[name=status]").select_option("in_progress")
+    row.get_by_role("button", name="Cập nhật").click()
+    assert page.locator("#actions tr[data-action] .status").inner_text() == "Đang thực hiện"
+    _shot(page, "6-perinatal-review")
+    review_url = page.url
+    page.goto(base + reverse("mpdsr-perinatal") + "?ky=Q1/2026")
+    assert "TVCS-2026-0001" in page.locator("#pm-cases").inner_text()
+    assert "Đang thực hiện" in page.locator("#pm-actions").inner_text()
+    _login(page, base, live_mw.rw.staff.username)
     response = page.goto(review_url)
     assert response is not None and response.status == 403

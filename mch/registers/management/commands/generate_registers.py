@@ -99,6 +99,14 @@ class Command(BaseCommand):
             self.stdout.write(f"  {kind:<20} {_number(count):>8}  {KINDS[kind][1]}")
         if o["load"]:
             self._import(o["output"], o["user"], o["keep_valid"], as_of)
+            from mch.registers.synthetic.mpdsr import mpdsr_generate
+
+            mpdsr_generate(
+                province=o["province"] or f"S{o['synthetic']}",
+                today=as_of,
+                seed=o["seed"],
+                progress=lambda message: self.stdout.write(f"  {message}"),
+            )
 
     def _import(self, path: Path, username: str | None, keep_valid: bool, as_of: dt.date) -> None:
         from mch.registers.bundle.importer import bundle_import

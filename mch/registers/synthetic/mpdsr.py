@@ -1,0 +1,485 @@
+"""Maternal death surveillance and response in the generated province: what a year of
+MPDSR leaves in the system once the registers are there (notifications, reviews with
+delays and recommendations, actions in every state, perinatal reviews, each hospital's
+red-alert log and standard), drawn from the deaths and births already imported.
+
+Deterministic: the same database rows, seed and ``today`` give the same records. Written
+straight to the ``mch.mpdsr`` tables (a generator, not a user: no audit entries); rows are
+recognisable by the case codes and by ``RedAlert.procedures`` starting "[DEMO]".
+
+Levels (synthetic-data settings, not estimates): 85% of maternal deaths notified, a
+median of about 9 hours after the death, one in five after 24 hours; deaths older than 45
+days reviewed in 80% of cases, the meeting 3–12 weeks after the death; 1–3
+recommendations per completed review; about 60% of the perinatal deaths older than a month
+reviewed; red alerts at about 1 per 100 hospital deliveries (30 a year in a provincial
+hospital, 10 in a regional centre), median response 4 / 8 / 25 minutes for the department
+/ hospital / inter-hospital levels, a mother's death in about 2%.
+
+``mortality_layer_load`` adds, for the demo, the registers a mountainous province needs
+for its rates to mean something (women, pregnancies, deliveries, births and deaths of a
+year, no other care): the six demo communes alone have too few births for a maternal
+death to be expected (about 0.1 a year at 46 per 100,000).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from mch.registers.models import Birth, BirthOutcome, Death, MaternalGroup, Person, ReviewStatus
+
+Progress = Callable[[str], None]
+LAYER_PROVINCE = "15"  # Lào Cai (with Yên Bái since 2025): mountainous, ethnic minorities
+LAYER_PREFIX = "DEMOTV"
+KEEP_FILES = ("persons", "pregnancies", "deliveries", "births", "deaths")
+
+ICD_MM_OF_CAUSE = {
+    "haemorrhage": "3",
+    "hypertensive": "2",
+    "sepsis": "4",
+    "abortion": "1",
+    "other_direct": "5",
+    "indirect": "7",
+}
+FACTORS = (
+    "1.danger_signs",
+    "1.family_decision",
+    "1.cost",
+    "1.custom",
+    "2.distance",
+    "2.transport",
+    "2.referral",
+    "3.diagnosis",
+    "3.blood",
+    "3.staff",
+    "3.drugs",
+    "3.protocol",
+)
+RECOMMENDATIONS = {
+    "1": "Truyền thông dấu hiệu nguy hiểm khi mang thai cho phụ nữ và gia đình tại thôn bản",
+    "2": "Bố trí phương tiện chuyển tuyến cấp cứu sản khoa và danh bạ gọi xe tại trạm y tế xã",
+    "3.blood": "Dự trữ máu nhóm O và chế phẩm máu tại khoa Sản, quy trình truyền máu khẩn cấp",
+    "3.staff": "Tập huấn xử trí băng huyết sau đẻ và sản giật cho kíp trực",
+    "3.drugs": "Bảo đảm oxytocin, magnesium sulfat và bóng chèn tử cung tại các điểm đỡ đẻ",
+    "3.protocol": "Kiểm tra tuân thủ phác đồ theo dõi chuyển dạ (biểu đồ chuyển dạ) hằng tháng",
+    "3.diagnosis": "Hội chẩn trực tuyến với bệnh viện tỉnh khi tiên lượng nặng",
+    "perinatal": "Hồi sức sơ sinh: tập huấn bóng, mặt nạ cho nữ hộ sinh và y sĩ sản nhi",
+}
+EMERGENCIES = (
+    ("pph", 0.45),
+    ("eclampsia", 0.2),
+    ("placenta", 0.12),
+    ("ruptured_uterus", 0.05),
+    ("amniotic_embolism", 0.03),
+    ("sepsis", 0.07),
+    ("other", 0.08),
+)
+LEVELS = (("department", 0.5, 4.0), ("hospital", 0.4, 8.0), ("inter_hospital", 0.1, 25.0))
+
+
+def _rng(seed: int, purpose: int) -> np.random.Generator:
+    return np.random.default_rng([seed, 4869, purpose])
+
+
+def _at(day: dt.date, minutes: float) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day)) + dt.timedelta(
+        minutes=float(minutes)
+    )
+
+
+def _province(code: str, today: dt.date) -> Any:
+    from mch.orgunits.models import OrgUnit
+
+    return OrgUnit.objects.filter(level="province", code=code).valid_on(today).get()
+
+
+def mortality_layer_load(
+    *,
+    today: dt.date,
+    province: str = LAYER_PROVINCE,
+    communes: int = 45,
+    births_per_year: int = 4_500,
+    seed: int = 4869,
+    progress: Progress | None = None,
+) -> int:
+    """Import a year of women, pregnancies, deliveries, births and deaths in the
+    ethnic-minority communes of ``province`` (ID prefix ``DEMOTV``), once."""
+    from mch.registers.bundle.importer import bundle_import
+
+    from .generate import Options, generate
+    from .places import province_load
+
+    if Person.objects.filter(external_id__startswith=f"{LAYER_PREFIX}-").exists():
+        return 0
+    place = province_load(province, on=today)
+    chosen = sorted((c for c in place.communes if c.group >= 2), key=lambda c: c.code)[:communes]
+    place = replace(place, communes=tuple(chosen))
+    options = Options(
+        as_of=today,
+        births_per_year=births_per_year,
+        years=1,
+        end_year=today.year,
+        seed=seed,
+        error_rate=0.0,
+        id_prefix=LAYER_PREFIX,
+    )
+    with tempfile.TemporaryDirectory(prefix="mch-mpdsr-") as folder:
+        generate(place, Path(folder), options)
+        for path in Path(folder).glob("*.csv"):
+            if path.stem not in KEEP_FILES:
+                path.unlink()
+        result = bundle_import(source=Path(folder), user=None, today=today)
+    if result.rejected:
+        raise RuntimeError(f"Demo mortality layer refused: {result.errors[:3]}")
+    if progress is not None:
+        progress(result.summary())
+    return result.count("created")
+
+
+@transaction.atomic
+def mpdsr_generate(
+    *,
+    province: str,
+    today: dt.date,
+    seed: int = 1,
+    board: tuple[str, ...] = (),
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Draw the MPDSR records of ``province`` (a province code) up to ``today``; nothing
+    when the province already has generated ones. ``board``: usernames made members (the
+    first the obstetrician who leads the reviews)."""
+    from mch.accounts.models import User
+    from mch.mpdsr.models import (
+        Action,
+        BoardMember,
+        Notification,
+        PerinatalReview,
+        ProvinceSettings,
+        RedAlert,
+        RedAlertStandard,
+        Review,
+    )
+    from mch.mpdsr.services import forms_current
+    from mch.orgunits.models import Agency, Facility
+
+    unit = _province(province, today)
+    counts = dict.fromkeys(
+        ("board", "notifications", "reviews", "actions", "perinatal", "red_alerts"), 0
+    )
+    if RedAlert.objects.filter(
+        facility__unit__path__startswith=unit.path, procedures__startswith="[DEMO]"
+    ).exists():
+        return counts
+    version, spec = forms_current()
+    roles = ("lead_obstetrician", "chair", "member", "secretary")
+    members = []
+    for i, username in enumerate(board):
+        user = User.objects.filter(username=username).first()
+        if user is not None:
+            row, _ = BoardMember.objects.get_or_create(
+                province=unit, user=user, defaults={"role": roles[min(i, 3)]}
+            )
+            members.append(row)
+    counts["board"] = len(members)
+    ProvinceSettings.objects.get_or_create(province=unit)
+    hospitals = list(
+        Facility.objects.filter(unit__path__startswith=unit.path)
+        .exclude(kind=Facility.Kind.COMMUNE_HEALTH_STATION)
+        .order_by("code")
+    )
+    agencies = Agency.objects.filter(unit=unit).order_by("code")
+    agency = agencies.filter(name__icontains="Y tế").first() or agencies.first()
+    rng = _rng(seed, int.from_bytes(province.encode(), "big") % 2**31)
+    # Each hospital's own standard: most provincial hospitals set 10 minutes, a few 15.
+    for k, facility in enumerate(hospitals):
+        if k % 3 != 2:
+            RedAlertStandard.objects.get_or_create(
+                facility=facility, defaults={"minutes": 10 if k % 3 == 0 else 15}
+            )
+    standards = {
+        s.facility_id: s.minutes for s in RedAlertStandard.objects.filter(facility__in=hospitals)
+    }
+
+    def owner(factor: str, facility: Any) -> dict[str, Any]:
+        if factor.startswith("3") and facility is not None:
+            return {"owner_facility": facility}
+        if agency is not None:
+            return {"owner_agency": agency}
+        return {"owner_facility": facility or (hospitals[0] if hospitals else None)}
+
+    def actions_for(
+        review: Any, meeting: dt.date, factors: list[str], facility: Any, perinatal: bool
+    ) -> None:
+        keys = factors[:3] if factors else ["3.protocol"]
+        if perinatal:
+            keys = ["perinatal"]
+        for key in keys:
+            text = RECOMMENDATIONS.get(key) or RECOMMENDATIONS.get(
+                key.split(".")[0], RECOMMENDATIONS["3.protocol"]
+            )
+            deadline = meeting + dt.timedelta(days=int(rng.integers(30, 150)))
+            roll = rng.random()
+            if deadline < today:
+                status = (
+                    "done"
+                    if roll < 0.6
+                    else "in_progress"
+                    if roll < 0.8
+                    else "planned"
+                    if roll < 0.95
+                    else "dropped"
+                )
+            else:
+                status = "in_progress" if roll < 0.5 else "planned" if roll < 0.9 else "done"
+            done_on = None
+            if status == "done":
+                done_on = min(today, meeting + dt.timedelta(days=int(rng.integers(20, 140))))
+            target = owner(key, facility)
+            if not any(target.values()):
+                continue
+            Action.objects.create(
+                review=None if perinatal else review,
+                perinatal_review=review if perinatal else None,
+                recommendation=text,
+                action="",
+                deadline=deadline,
+                status=status,
+                done_on=done_on,
+                progress_note="Đã triển khai" if status == "done" else "",
+                **target,
+            )
+            counts["actions"] += 1
+
+    # -- maternal deaths: M1, M2, actions ------------------------------------------------------
+    deaths = list(
+        Death.objects.filter(residence_unit__path__startswith=unit.path, date__lte=today)
+        .filter(maternal_group=MaternalGroup.MATERNAL)
+        .select_related("facility", "person")
+        .order_by("date", "id")
+    )
+    year_codes: dict[int, int] = {}
+    for death in deaths:
+        if Review.objects.filter(death=death).exists():
+            continue
+        age = (today - death.date).days
+        died_at = _at(death.date, rng.integers(0, 24 * 60))
+        if (
+            age >= 3
+            and rng.random() < 0.85
+            and not Notification.objects.filter(death=death).exists()
+        ):
+            hours = float(np.clip(rng.lognormal(np.log(9.0), 0.9), 0.5, 24 * 6))
+            notified_at = min(died_at + dt.timedelta(hours=hours), timezone.now())
+            Notification.objects.create(
+                death=death,
+                forms_version=version,
+                died_at=died_at,
+                notified_at=notified_at,
+                hours_to_notify=Decimal(str(round(hours, 1))),
+                reporter_name="Cán bộ phụ trách sức khỏe sinh sản",
+                reporter_position=death.facility.name if death.facility_id else "Trạm y tế xã",
+                place=death.facility.name if death.facility_id else death.get_place_display(),
+                circumstances=death.cause_text or "Tử vong liên quan thai sản",
+                fields={
+                    "gestation": "pregnant"
+                    if death.pregnancy_relation == "pregnant"
+                    else "postpartum"
+                },
+            )
+            Death.objects.filter(pk=death.pk).update(
+                review_status=ReviewStatus.NOTIFIED,
+                notified_on=timezone.localtime(notified_at).date(),
+            )
+            counts["notifications"] += 1
+        else:
+            if death.review_status in ("", ReviewStatus.NOTIFIED):
+                Death.objects.filter(pk=death.pk).update(review_status=ReviewStatus.TO_NOTIFY)
+            continue
+        if age < 45 or rng.random() >= 0.8:
+            continue
+        cause = ICD_MM_OF_CAUSE.get(death.cause_group, "8")
+        meeting = death.date + dt.timedelta(days=int(rng.integers(21, 85)))
+        complete = meeting <= today - dt.timedelta(days=3)
+        n = int(rng.integers(1, 4))
+        factors = sorted(set(rng.choice(FACTORS, n, replace=False).tolist()))
+        number = (
+            year_codes.get(death.date.year)
+            or Review.objects.filter(case_code__startswith=f"TVM-{death.date.year}-").count()
+        )
+        year_codes[death.date.year] = number + 1
+        review = Review.objects.create(
+            death=death,
+            forms_version=version,
+            case_code=f"TVM-{death.date.year}-{number + 1:04d}",
+            method=("facility_review" if death.facility_id else "verbal_autopsy"),
+            meeting_date=meeting if complete else None,
+            underlying_cause=cause if complete else "",
+            cause_kind=spec.mm_kind(cause) if complete else "",
+            contributing="Thiếu máu thai kỳ" if rng.random() < 0.3 else "",
+            delays=sorted({f.split(".")[0] for f in factors}),
+            factors=factors,
+            avoidability=(
+                str(rng.choice(["avoidable", "possibly", "not_avoidable"], p=[0.35, 0.3, 0.35]))
+                if complete
+                else ""
+            ),
+            case_summary="[Dữ liệu tổng hợp] Tóm tắt diễn biến ca bệnh.",
+            status=Review.Status.DONE if complete else Review.Status.OPEN,
+        )
+        review.members.set(members)
+        counts["reviews"] += 1
+        if complete:
+            Death.objects.filter(pk=death.pk).update(review_status=ReviewStatus.REVIEWED)
+            actions_for(review, meeting, factors, death.facility, False)
+
+    # -- perinatal deaths -------------------------------------------------------------------
+    stillbirths = list(
+        Birth.objects.filter(
+            residence_unit__path__startswith=unit.path,
+            outcome=BirthOutcome.STILLBIRTH,
+            date__lte=today - dt.timedelta(days=30),
+        ).order_by("date", "id")
+    )
+    neonatal = list(
+        Death.objects.filter(
+            residence_unit__path__startswith=unit.path,
+            age_days__lt=28,
+            date__lte=today - dt.timedelta(days=30),
+        ).order_by("date", "id")
+    )
+    pm_codes: dict[int, int] = {}
+    for subject in [*stillbirths, *neonatal]:
+        if rng.random() >= 0.6:
+            continue
+        is_birth = isinstance(subject, Birth)
+        if PerinatalReview.objects.filter(
+            **({"birth": subject} if is_birth else {"death": subject})
+        ).exists():
+            continue
+        timings = "AI" if is_birth else "N"
+        choices = [c for c, _ in spec.pm_choices(timings)]
+        cause = (
+            subject.perinatal_cause
+            if subject.perinatal_cause in choices
+            else str(rng.choice(choices))
+        )
+        meeting = subject.date + dt.timedelta(days=int(rng.integers(14, 60)))
+        complete = meeting <= today
+        number = (
+            pm_codes.get(subject.date.year)
+            or PerinatalReview.objects.filter(
+                case_code__startswith=f"TVCS-{subject.date.year}-"
+            ).count()
+        )
+        pm_codes[subject.date.year] = number + 1
+        factors = sorted(set(rng.choice(FACTORS, int(rng.integers(0, 3)), replace=False).tolist()))
+        review = PerinatalReview.objects.create(
+            kind="stillbirth" if is_birth else "neonatal",
+            birth=subject if is_birth else None,
+            death=None if is_birth else subject,
+            date=subject.date,
+            residence_unit_id=subject.residence_unit_id,
+            service_unit_id=subject.service_unit_id,
+            facility_id=subject.facility_id,
+            forms_version=version,
+            case_code=f"TVCS-{subject.date.year}-{number + 1:04d}",
+            method="facility_review" if subject.facility_id else "verbal_autopsy",
+            meeting_date=meeting if complete else None,
+            timing=spec.pm_timing(cause),
+            cause=cause,
+            maternal_condition=str(
+                rng.choice(["M1", "M2", "M3", "M4", "M5"], p=[0.2, 0.2, 0.15, 0.1, 0.35])
+            ),
+            factors=factors,
+            delays=sorted({f.split(".")[0] for f in factors}),
+            avoidability=str(
+                rng.choice(["avoidable", "possibly", "not_avoidable"], p=[0.25, 0.3, 0.45])
+            ),
+            case_summary="[Dữ liệu tổng hợp] Tóm tắt ca.",
+            status="done" if complete else "open",
+        )
+        review.members.set(members)
+        counts["perinatal"] += 1
+        if complete and rng.random() < 0.5:
+            actions_for(review, meeting, factors, subject.facility, True)
+
+    # -- red alerts, per hospital ------------------------------------------------------------
+    maternal_at: dict[int, list[Death]] = {}
+    for death in deaths:
+        if death.facility_id:
+            maternal_at.setdefault(death.facility_id, []).append(death)
+    start = dt.date(today.year - 1, 1, 1)
+    span = (today - start).days
+    emergencies = [e for e, _ in EMERGENCIES]
+    e_p = np.array([p for _, p in EMERGENCIES])
+    for facility in hospitals:
+        provincial = facility.kind == "provincial_hospital"
+        speed = float(rng.uniform(0.7, 1.5))  # some teams are slower than others
+        n = int(rng.poisson((30 if provincial else 10) * span / 365))
+        linked = maternal_at.get(facility.pk, [])
+        for k in range(n + len(linked)):
+            death = linked[k - n] if k >= n else None
+            day = death.date if death else start + dt.timedelta(days=int(rng.integers(0, span)))
+            called_at = _at(day, rng.integers(0, 24 * 60))
+            if called_at > timezone.now():
+                continue
+            li = int(rng.choice(3, p=[p for _, p, _ in LEVELS]))
+            level, _, median = LEVELS[li]
+            if death is not None:
+                level, median = "hospital", 8.0
+            minutes = round(float(np.clip(rng.lognormal(np.log(median * speed), 0.45), 1, 120)), 1)
+            mother = (
+                "died"
+                if death is not None
+                else (
+                    "died"
+                    if rng.random() < 0.02
+                    else "transferred"
+                    if rng.random() < 0.08
+                    else "alive"
+                )
+            )
+            baby = str(rng.choice(["alive", "died", "not_applicable"], p=[0.82, 0.08, 0.10]))
+            RedAlert.objects.create(
+                facility=facility,
+                forms_version=version,
+                called_at=called_at,
+                level=level,
+                emergency="pph"
+                if death is not None and death.cause_group == "haemorrhage"
+                else str(rng.choice(emergencies, p=e_p / e_p.sum())),
+                team_arrived_at=called_at + dt.timedelta(minutes=minutes),
+                response_minutes=Decimal(str(minutes)),
+                standard_minutes=standards.get(facility.pk) or spec.level_minutes(level),
+                procedures="[DEMO] Kíp cấp cứu liên chuyên khoa",
+                mother_outcome=mother,
+                baby_outcome=baby,
+                person=death.person if death else None,
+                death=death,
+            )
+            counts["red_alerts"] += 1
+    if progress is not None:
+        progress(
+            f"{unit.name}: {counts['notifications']} thông báo M1, {counts['reviews']} thẩm định, "
+            f"{counts['actions']} hành động, {counts['perinatal']} thẩm định chu sinh, "
+            f"{counts['red_alerts']} báo động đỏ"
+        )
+    return counts
+
+
+def mpdsr_demo_load(*, today: dt.date | None = None, progress: Progress | None = None) -> None:
+    """The demo's MPDSR: Lào Cai's mortality layer, then the records of Lào Cai (board:
+    solaocai) and Khánh Hòa (board: sokhanhhoa)."""
+    today = today or timezone.localdate()
+    mortality_layer_load(today=today, progress=progress)
+    mpdsr_generate(province="15", today=today, seed=15, board=("solaocai",), progress=progress)
+    mpdsr_generate(province="56", today=today, seed=56, board=("sokhanhhoa",), progress=progress)
