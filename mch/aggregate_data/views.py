@@ -107,13 +107,14 @@ def entry(request: HttpRequest, form: str, unit_id: int, token: str) -> HttpResp
                     submit=action == "submit",  # type: ignore[arg-type]
                 )
                 messages.success(
-                    request, _("Report submitted.") if action == "submit" else _("Draft saved.")
+                    request,
+                    _("Periodic report submitted.") if action == "submit" else _("Draft saved."),
                 )
             elif action == "approve" and report is not None:
                 report = services.report_approve(user=request.user, report=report)
                 messages.success(
                     request,
-                    _("Report approved.")
+                    _("Periodic report approved.")
                     if report.status == "approved"
                     else _("Checked for the district; now waiting for the province."),
                 )
@@ -121,7 +122,7 @@ def entry(request: HttpRequest, form: str, unit_id: int, token: str) -> HttpResp
                 services.report_reopen(
                     user=request.user, report=report, reason=request.POST.get("reason", "")
                 )
-                messages.success(request, _("Report reopened."))
+                messages.success(request, _("Periodic report reopened."))
             else:
                 raise Http404
             return redirect(request.path)

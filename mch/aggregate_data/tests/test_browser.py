@@ -1,0 +1,99 @@
+"""At 390 px in headless Chromium: a commune enters its month's report (a bad value is
+refused in Vietnamese, then corrected), submits it; the province approves it and the
+values are locked."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from mch.registers.testing import PASSWORD, build_register_world
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
+from ..models import PeriodicReport, ReportStatus
+from ..services import definitions_load
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+SHOTS = os.environ.get("AGGREGATE_SHOTS", "")
+
+
+@pytest.fixture
+def world(transactional_db):  # type: ignore[no-untyped-def]
+    rw = build_register_world()
+    definitions_load()
+    return rw
+
+
+@pytest.fixture
+def page(live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+    browser.close()
+    playwright.stop()
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.context.clear_cookies()
+    page.goto(base + reverse("login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(base + reverse("home"))
+
+
+@pytest.mark.browser
+def test_commune_enters_and_submits_province_approves(page, live_server, world) -> None:  # type: ignore[no-untyped-def]
+    base = live_server.url
+    _login(page, base, world.staff.username)
+    page.goto(base + reverse("aggregate-overview"))
+    page.locator("#ag-table a").first.click()
+    page.fill("#f-deliveriesfacility", "12")
+    page.fill("#f-deliveriesother", "hai")
+    page.click("button[value=save]")
+    assert "không phải là số" in page.locator(".has-error").inner_text()
+    assert not PeriodicReport.objects.exists()
+    _shot(page, "1-error")
+    page.fill("#f-deliveriesother", "2")
+    page.fill("#f-live_birthsmale", "7")
+    page.fill("#f-live_birthsfemale", "6")
+    page.click("button[value=submit]")
+    assert "Đã nộp báo cáo" in page.locator(".messages").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _shot(page, "2-submitted")
+    report = PeriodicReport.objects.get()
+    assert report.status == ReportStatus.SUBMITTED
+    entry_url = page.url
+
+    _login(page, base, world.officer.username)
+    page.goto(entry_url)
+    page.click("#ag-approve")
+    assert "Đã duyệt báo cáo" in page.locator(".messages").inner_text()
+    assert page.locator("#f-deliveriesfacility").get_attribute("readonly") is not None
+    _shot(page, "3-approved")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
+    assert dict(report.values.values_list("cell", "value")) == {
+        "facility": 12,
+        "other": 2,
+        "male": 7,
+        "female": 6,
+    }
