@@ -21,6 +21,9 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 
 AGE_DAYS = 1827  # rows 0..1826: every day under 60 months (1826 / 30.4375 < 60)
+# The last age in days with WHO 2006 z-scores: the one age limit of registers, imports and
+# indicators (day 1827 is 60.03 months; WHO's older igrowup macros went on to day 1856).
+LAST_Z_DAY = AGE_DAYS - 1
 SD_LINES = (-3, -2, 2, 3)
 
 _AGE_FILES = {"wfa": "day_wfa.json", "lhfa": "day_lhfa.json", "bfa": "day_bmi.json"}

@@ -90,7 +90,7 @@ def render(catalogue: registry.Catalogue) -> str:
         "valid on the event date; `ethnicity` is the person's official ethnic group code "
         "(Kinh = `01`).\n"
     )
-    return "\n".join(lines) + EXAMPLES
+    return "\n".join(lines) + EXAMPLES + REGISTER_RULES
 
 
 # Written by hand, kept at the end of the generated page.
@@ -146,6 +146,48 @@ unless English is chosen (`{"period": ["Không hiểu kỳ '2025-13': …"]}`); 
 the caller's units with 403. The command prints the same messages and exits with 1.
 `--user` limits the command to that user's units; without it, it sees everything. The
 OpenAPI schema (`/api/schema/`, `/api/docs/`) documents every parameter and field.
+"""
+
+
+# Written by hand: the rules of the registers every value above relies on.
+REGISTER_RULES = """
+## Register rules the values rely on
+
+One rule each, applied identically by the forms, the API and the bulk import
+(`mch/registers/rules.py`, `mch/registers/services/child.py`,
+`mch/registers/bundle/checks/child.py`); tests: `mch/registers/tests/test_consistency.py`.
+
+- **Plausibility of a length/height or weight.** A value no child can have — a length
+  outside 20–230 cm, a weight outside 0.2–200 kg, almost always a slip of unit — refuses
+  the record. Every other value is judged against the child's age and sex by WHO's flags
+  on the rounded z-score: HAZ outside −6..+6, WAZ outside −6..+5, WHZ and BAZ outside
+  −5..+5. A flagged value is kept with the warning `z_implausible`, its classification is
+  "implausible", and it is left out of the numerator and denominator of stunting,
+  underweight, wasting and overweight. So 152 cm and 41 cm at two years are both kept with
+  that warning and neither counts.
+- **The last day with z-scores is day 1,826** (1,826 / 30.4375 = 59.99 months; WHO's daily
+  tables end there; WHO's older igrowup macros went on to day 1,856). A measurement at
+  1,826 days gets its z-scores and no age warning; at 1,827 days it gets no z-scores and
+  the warning "5 years or more: no z-scores". The nutrition indicators' under-5 window is
+  the same: age 0–1,826 days on the measurement date. Deaths under 5 are a different
+  rule: by the calendar fifth birthday (29 February → 1 March).
+- **The village of an event** is the one of the person's residence on the event date (the
+  `Residence` history), whether or not the commune is named; never her current village
+  after a move.
+- **Commune classifications by date.** An event takes the classification valid on its
+  date: 01/01/2016–03/06/2021 the 2016–2020 list (zones I/II/III by QĐ 582/QĐ-TTg of 2017
+  and its amendments); 04/06/2021–31/12/2025 the 2021–2025 lists (QĐ 33/2020/QĐ-TTg,
+  QĐ 861/QĐ-TTg); communes of the 2025 map 01/07/2025–31/12/2025 the classification of
+  the communes merged into them; from 01/01/2026 the 2026–2030 lists (Nghị định
+  272/2025/NĐ-CP, QĐ 60 and 104/QĐ-BDTTG). The lists shipped are demo values (see
+  `docs/data-sources.md`); before 01/01/2016 no classification is held and an event has
+  no area group.
+- **EENC steps** (`eenc`): a live birth in a facility counts when every step listed in the
+  indicator's `compute.numerator` was done; the catalogue's default lists the four steps
+  (immediate drying, skin-to-skin ≥ 90 minutes, delayed cord clamping, breastfeeding
+  within 1 hour). A province changes the steps by editing the definition (a file of the
+  catalogue or the admin's "new version"): that is a new version of the indicator, and
+  values keep the version they were computed with.
 """
 
 

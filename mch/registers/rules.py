@@ -609,6 +609,17 @@ def child_event_check(
     return problems
 
 
+# One plausibility rule for a child's weight and length/height, the same in forms, API and
+# import: outside these bounds the value cannot be a child's (a slip of unit: grams for
+# kilograms, millimetres for centimetres) and the record is refused; inside them a value
+# is judged against the child's age and sex by WHO's flags (HAZ outside -6..+6, WAZ
+# outside -6..+5, WHZ/BAZ outside -5..+5, mch.growth.PLAUSIBLE): kept with the warning
+# z_implausible and left out of prevalence. 152 cm and 41 cm at two years are both kept
+# with that warning.
+WEIGHT_KG_POSSIBLE = (0.2, 200.0)
+LENGTH_CM_POSSIBLE = (20.0, 230.0)
+
+
 def measurement_check(
     *, weight_kg: float | None, length_cm: float | None, muac_mm: int | None
 ) -> list[Problem]:
@@ -618,8 +629,8 @@ def measurement_check(
             Problem("required", "weight_kg", params={"label": "cân nặng hoặc chiều cao"})
         )
     for name, value, low, high, label in (
-        ("weight_kg", weight_kg, 0.3, 60.0, "Cân nặng (kg)"),
-        ("length_cm", length_cm, 20.0, 150.0, "Chiều dài/cao (cm)"),
+        ("weight_kg", weight_kg, *WEIGHT_KG_POSSIBLE, "Cân nặng (kg)"),
+        ("length_cm", length_cm, *LENGTH_CM_POSSIBLE, "Chiều dài/cao (cm)"),
         ("muac_mm", muac_mm, 50, 300, "Vòng cánh tay (mm)"),
     ):
         if value is not None and not low <= value <= high:

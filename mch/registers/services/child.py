@@ -62,6 +62,7 @@ _CATEGORY.update({"implausible": Nutrition.IMPLAUSIBLE, "missing": "", "overweig
 
 def growth_fill(measurement: GrowthMeasurement, person: Person) -> list[rules.Problem]:
     """Age, WHO 2006 z-scores and classification; warnings for implausible values."""
+    from mch.growth import LAST_Z_DAY, PLAUSIBLE
     from mch.growth.single import compute_one
 
     assert person.birth_date is not None
@@ -87,16 +88,17 @@ def growth_fill(measurement: GrowthMeasurement, person: Person) -> list[rules.Pr
         else str(score.overweight) == "overweight"
     )
     problems: list[rules.Problem] = []
-    if age >= 1826:
+    if age > LAST_Z_DAY:
         problems.append(rules.Problem("age_over_5", "date", rules.WARNING, {"value": age}))
     if score.flag_position:
         problems.append(rules.Problem("standing_under_9_months", "position", rules.WARNING))
-    for name, value, flagged, low, high in (
-        ("HAZ", score.haz, score.flag_haz, -6, 6),
-        ("WAZ", score.waz, score.flag_waz, -6, 5),
-        ("WHZ", score.whz, score.flag_whz, -5, 5),
-        ("BAZ", score.baz, score.flag_baz, -5, 5),
+    for name, value, flagged in (
+        ("HAZ", score.haz, score.flag_haz),
+        ("WAZ", score.waz, score.flag_waz),
+        ("WHZ", score.whz, score.flag_whz),
+        ("BAZ", score.baz, score.flag_baz),
     ):
+        low, high = (int(limit) for limit in PLAUSIBLE[name.lower()])
         if flagged:
             problems.append(
                 rules.Problem(

@@ -305,7 +305,9 @@ def event_places(
     database (only when it is needed)."""
     writer = WriteScope.for_user(user)
     date_changed = stored is None or stored_date != date
-    need_lived = chosen.residence_unit is None and date_changed
+    # The village of an event is the one of the residence on its date, also when the
+    # commune is named (never the person's current village after a move).
+    need_lived = chosen.residence_unit is not None or date_changed
     lived = residence_on(person, date) if need_lived else (person.residence_unit, person.village)
     return writer.places(
         person_unit=person.residence_unit,

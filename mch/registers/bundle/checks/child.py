@@ -116,6 +116,7 @@ class ChildChecks(CheckerBase):
         for one)."""
         if not rows:
             return
+        from mch.growth import LAST_Z_DAY
         from mch.growth.classify import classify
         from mch.growth.zscores import compute
 
@@ -153,7 +154,7 @@ class ChildChecks(CheckerBase):
             over = str(classes.overweight[i])
             obj.overweight = None if over in ("missing", "implausible") else over == "overweight"
             codes = set(row.warnings)
-            if ages[i] >= 1826:
+            if ages[i] > LAST_Z_DAY:
                 codes.add("age_over_5")
             if scores.flag_position[i]:
                 codes.add("standing_under_9_months")
