@@ -29,9 +29,16 @@ from mch.orgunits.reference import LAST_OLD_DAY, REFORM_DAY
 SEED_PROVINCES = ("56", "68", "24", "15")  # Khánh Hòa, Lâm Đồng, Bắc Ninh, Lào Cai (2025 map)
 DEMO_SOURCE = "DEMO — not official"
 SEED = 2025
+# 2016–2020: zones I/II/III of ethnic-minority and mountainous communes by QĐ 582/QĐ-TTg
+# (28/04/2017) and the decisions amending it, in force until the 2021 list replaced it on
+# 04/06/2021 (QĐ 861/QĐ-TTg). Events from 01/01/2016 to 03/06/2021 take this one.
+EARLY_LIST = (dt.date(2016, 1, 1), dt.date(2021, 6, 3))
 OLD_LIST = (dt.date(2021, 6, 4), dt.date(2025, 12, 31))
 INTERIM = (REFORM_DAY, dt.date(2025, 12, 31))
 NEW_LIST_FROM = dt.date(2026, 1, 1)
+EARLY_BASIS = (
+    "DEMO — mô phỏng danh sách theo QĐ 582/QĐ-TTg (2017) và các quyết định sửa đổi (2016–2020)"
+)
 OLD_BASIS = "DEMO — mô phỏng danh sách theo QĐ 861/QĐ-TTg (2021–2025)"
 INTERIM_BASIS = "DEMO — suy ra từ các xã cũ đã sáp nhập"
 NEW_BASIS = "DEMO — mô phỏng danh sách theo QĐ 60 và 104/QĐ-BDTTG (2026)"
@@ -236,6 +243,15 @@ def _classify(old_communes: list[OrgUnit], new_communes: list[OrgUnit]) -> int:
         values = _draw(commune.code, "2021", profile)
         old_values[commune.pk] = values
         rows += _attributes(commune, values, OLD_LIST, OLD_BASIS)
+        # The 2016–2020 list held more communes in zone III (many left it in 2021): one
+        # commune in four of the ethnic-minority ones is drawn again, a zone higher.
+        rng = random.Random(f"{SEED}:2016:{commune.code}")
+        early = dict(values)
+        if values[Attribute.ETHNIC_MINORITY_AREA] == "true" and rng.random() < 0.25:
+            zone = {"I": "II", "II": "III", "III": "III"}[values[Attribute.ZONE]]
+            early[Attribute.ZONE] = zone
+            early[Attribute.ESPECIALLY_DIFFICULT] = "true" if zone == "III" else "false"
+        rows += _attributes(commune, early, EARLY_LIST, EARLY_BASIS)
         rows += _urban(commune, commune.kind in {"Phường", "Thị trấn"})
     predecessors: dict[int, list[int]] = {}
     for link in UnitLineage.objects.filter(target__in=new_communes).order_by("pk"):

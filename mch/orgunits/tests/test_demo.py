@@ -6,7 +6,7 @@ import io
 from django.core.management import call_command
 
 from mch.orgunits.demo import DEMO_SOURCE, load_demo_facilities_and_attributes
-from mch.orgunits.models import Attribute, Facility, Level, UnitAttribute
+from mch.orgunits.models import Attribute, Facility, Level, OrgUnit, UnitAttribute
 from mch.orgunits.selectors import attribute_on
 
 from .conftest import REFORM, Reference
@@ -42,7 +42,20 @@ def test_demo_classification_is_marked_and_complete(ref: Reference) -> None:
     assert not demo.exclude(legal_basis__startswith="DEMO").exists()
     assert attribute_on(commune, Attribute.ZONE, dt.date(2026, 3, 1)) in {"I", "II", "III"}
     assert attribute_on(commune, Attribute.ZONE, dt.date(2025, 9, 1)) in {"I", "II", "III"}
-    assert attribute_on(commune, Attribute.ZONE, dt.date(2020, 1, 1)) is None
+    assert attribute_on(commune, Attribute.ZONE, dt.date(2020, 1, 1)) is None  # a 2025 commune
+    old = ref.unit(Level.PROVINCE, "10").children.first()  # old Lào Cai
+    old_commune = OrgUnit.objects.filter(path__startswith=old.path, level=Level.COMMUNE).first()
+    assert old_commune is not None
+    for day, basis in (
+        (dt.date(2016, 1, 1), "QĐ 582/QĐ-TTg"),
+        (dt.date(2021, 6, 3), "QĐ 582/QĐ-TTg"),
+        (dt.date(2021, 6, 4), "QĐ 861/QĐ-TTg"),
+    ):
+        row = UnitAttribute.objects.get(
+            unit=old_commune, key=Attribute.ZONE, valid_from__lte=day, valid_to__gte=day
+        )
+        assert basis in row.legal_basis and row.source == DEMO_SOURCE
+    assert attribute_on(old_commune, Attribute.ZONE, dt.date(2015, 12, 31)) is None
 
 
 def test_especially_difficult_means_zone_three(ref: Reference) -> None:
