@@ -62,7 +62,7 @@ def demo_reports_load(*, today: dt.date | None = None) -> int:
                 continue
             if i == len(communes) - 1 and age <= 1:
                 continue  # missing reports
-            cells, _ = selectors.register_values(
+            cells, totals = selectors.register_values(
                 user=officer, unit=unit, period=period, elements=elements
             )
             values = {}
@@ -74,6 +74,16 @@ def demo_reports_load(*, today: dt.date | None = None) -> int:
                     values[(element.code, cell.code)] = cells.get(
                         (element.code, cell.code), seed % 9
                     )
+                if element.code in totals:  # split the registers' total over the cells
+                    left = totals[element.code]
+                    for n, cell in enumerate(element.cells):
+                        share = left if n == len(element.cells) - 1 else (left + 1) // 2
+                        values[(element.code, cell.code)] = share
+                        left -= share
+            if i == 0 and age == 0 and cells:
+                # One value differs from the registers, so the entry page shows a difference.
+                first = next(iter(cells))
+                values[first] = cells[first] + 1
             due = deadline(period_end=period.end, working_days=5, calendar=cal)
             late = i == 1 and age == 1
             when = due + dt.timedelta(days=3) if late else due - dt.timedelta(days=1 + i % 3)
