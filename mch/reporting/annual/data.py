@@ -267,7 +267,8 @@ def annual_report_data(
         spent_total=spent_total,
     )
 
-    trends = _trends(user, card.plan_unit, year, chart_rows[:TRENDS], as_of)
+    cards = {year: this_year, year - 1: last_year}
+    trends = _trends(user, plan, year, chart_rows[:TRENDS], as_of, cards)
     actions, visible = _mpdsr_actions(user, year)
 
     day = report.report_date or timezone.localdate()
@@ -300,21 +301,27 @@ TREND_YEARS = 4
 
 
 def _trends(
-    user: Any, unit: Any, year: int, chart_rows: list[tuple[ResultRow, Any]], as_of: dt.datetime
+    user: Any,
+    plan: Plan,
+    year: int,
+    chart_rows: list[tuple[ResultRow, Any]],
+    as_of: dt.datetime,
+    cards: dict[int, dict[tuple[str, str], Any]],
 ) -> list[Trend]:
-    """A few years of each key indicator (the engine's values) against its numeric targets."""
-    from mch.indicators.values import Period, indicator_values
-
-    if unit is None or not chart_rows:
+    """A few years of each key indicator against its numeric targets: the same scorecard
+    cells as the results table (for a dissolved province, the communes now in its area)."""
+    if not chart_rows:
         return []
     years = list(range(year - TREND_YEARS + 1, year + 1))
-    codes = [r.indicator_code for r, _ in chart_rows]
+    for y in years:
+        if y not in cards:
+            card = plan_scorecard(user=user, plan=plan, year=y, as_of=as_of, plan_unit_only=True)
+            cards[y] = _plan_cells(card)
     by_year: dict[tuple[str, int], float | None] = {}
     for y in years:
-        for value in indicator_values(
-            user=user, indicators=codes, units=[unit.unit_id], period=Period.year(y), as_of=as_of
-        ):
-            by_year[(value.indicator, y)] = value.value
+        for (code, population), cell in cards[y].items():
+            if population == "all" and cell is not None:
+                by_year[(code, y)] = cell.value
     trends = []
     for result, row in chart_rows:
         targets: list[float | None] = []
