@@ -365,3 +365,28 @@ def timeliness_table(
                 table.missing += state == "missing"
         table.rows.append(row)
     return table
+
+
+def approved_totals(
+    *, user: Any, element: str, period: Period, units: Sequence[OrgUnit] | None = None
+) -> dict[int, int]:
+    """{unit id: sum of the element's cells} over the approved reports of exactly
+    ``period`` (any form holding the element), for the units the user sees: what the
+    annual report and the data-quality checks read as "the approved aggregate"."""
+    from django.db.models import Sum
+
+    from .models import DataValue
+
+    values = DataValue.objects.filter(
+        element=element,
+        report__status=ReportStatus.APPROVED,
+        report__period_start=period.start,
+        report__period_end=period.end,
+    ).filter(Scope.for_user(user).unit_q("report__unit"))
+    if units is not None:
+        values = values.filter(report__unit__in=list(units))
+    rows = values.values("report__unit_id", "report__form_code").annotate(total=Sum("value"))
+    out: dict[int, int] = {}
+    for row in rows.order_by("report__unit_id", "report__form_code"):
+        out.setdefault(row["report__unit_id"], int(row["total"]))
+    return out

@@ -212,3 +212,13 @@ def test_entry_page_prefills_from_registers_and_shows_difference(rw, monkeypatch
     assert (cells["deliveries/facility"].value, cells["deliveries/facility"].difference) == (12, 2)
     assert cells["deliveries/other"].value is None  # saved report: never filled silently
     assert PeriodicReport.objects.get().values.get().register_value == 10
+
+
+def test_approved_totals_only_approved_and_in_scope(rw) -> None:  # type: ignore[no-untyped-def]
+    report = save(rw, submit=True)
+    assert selectors.approved_totals(user=rw.officer, element="deliveries", period=MARCH) == {}
+    services.report_approve(user=rw.officer, report=report)
+    assert selectors.approved_totals(user=rw.officer, element="deliveries", period=MARCH) == {
+        rw.commune.pk: 13
+    }
+    assert selectors.approved_totals(user=rw.other_staff, element="deliveries", period=MARCH) == {}
