@@ -134,38 +134,52 @@ class Attribution(models.IntegerChoices):
 
 
 class IndicatorCell(models.Model):
-    """Σ numerator and Σ denominator of one indicator version for one unit, one period cell
-    (a month; for "latest per person" indicators also quarters, 6 and 9 months, years) and
-    one group profile. Kept current by ``adapter.aggregates.cells_refresh``; keyed so it can
-    be partitioned by year and distributed by province (docs/indicator-aggregates.md)."""
+    """Σ numerator and Σ denominator of one indicator version for one unit, one month and
+    one group profile. Additive indicators: ``period_kind`` "month", ``until`` 0. "Latest
+    per person" indicators: ``period_kind`` "latest", and ``until`` the month (1–12) of the
+    person's next valid fact in the same year, 13 when none: a month-aligned period of the
+    year holds the cells of its months whose ``until`` is after its last month
+    (docs/indicator-aggregates.md). Kept current by ``adapter.aggregates.cells_refresh``.
+    The primary key holds ``province_id`` (the unit's province) so the table can be
+    partitioned by year of ``period_start`` and distributed by province (docs/scaling.md)."""
 
+    pk = models.CompositePrimaryKey(
+        "version_id",
+        "attribution",
+        "period_kind",
+        "period_start",
+        "unit_id",
+        "profile_id",
+        "until",
+        "province_id",
+    )
     version = models.ForeignKey(IndicatorVersion, on_delete=models.CASCADE, related_name="+")
     attribution = models.PositiveSmallIntegerField(choices=Attribution.choices)
     unit_id = models.BigIntegerField()  # OrgUnit id, no constraint: cells outlive unit edits
     period_kind = models.CharField(max_length=8)
     period_start = models.DateField()
     profile_id = models.IntegerField()
+    until = models.PositiveSmallIntegerField(default=0)
+    province_id = models.BigIntegerField(default=0)  # distribution key (docs/scaling.md)
     numerator = models.FloatField(default=0)
     denominator = models.FloatField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "version",
-                    "attribution",
-                    "period_kind",
-                    "period_start",
-                    "unit_id",
-                    "profile_id",
-                ],
-                name="indicator_cell_key",
-            )
-        ]
         indexes = [models.Index(fields=["unit_id", "period_start"], name="indicator_cell_unit")]
 
     def __str__(self) -> str:
         return f"{self.version_id}/{self.unit_id}/{self.period_kind} {self.period_start}"
+
+
+class CellsPending(models.Model):
+    """Units a write changed while a rebuild of some version was running: the rebuild
+    recomputes them once it is done, so no write is lost (adapter/aggregates.py)."""
+
+    unit_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.unit_id)
 
 
 class AggregateState(models.Model):

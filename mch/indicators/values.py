@@ -17,7 +17,7 @@ from django.utils import timezone
 from mch.accounts.scope import Scope
 from mch.indicators.engine import compute
 from mch.indicators.engine.definitions import ComputeSpec, parse_compute
-from mch.indicators.engine.periods import STORED_KINDS, Period
+from mch.indicators.engine.periods import Period
 from mch.orgunits.models import OrgUnit
 
 from .adapter import facts
@@ -73,29 +73,26 @@ def spec_of(version: IndicatorVersion) -> ComputeSpec | None:
 
 
 def stored_selection(spec: ComputeSpec, period: Period) -> dict[str, Any] | None:
-    """The stored cells that make up ``period``, or None when they cannot."""
-    if spec.latest:
-        if period.kind in STORED_KINDS and period == _canonical(period):
-            return {"period_kind": period.kind, "period_start": period.start}
-        return None
+    """The stored cells that make up ``period``, or None when they cannot: month cells for
+    additive indicators; for "latest per person" ones, a month-aligned period inside one
+    year, whose cells are those of its months with ``until`` after its last month
+    (adapter/aggregates.py)."""
     if not period.month_aligned:
         return None
+    if spec.latest:
+        if period.start.year != period.end.year:
+            return None
+        return {
+            "period_kind": "latest",
+            "period_start__gte": period.start,
+            "period_start__lte": period.end,
+            "until__gt": period.end.month,
+        }
     return {
         "period_kind": "month",
         "period_start__gte": period.start,
         "period_start__lte": period.end,
     }
-
-
-def _canonical(period: Period) -> Period | None:
-    year = period.start.year
-    return {
-        "month": lambda: Period.month(year, period.start.month),
-        "quarter": lambda: Period.quarter(year, (period.start.month + 2) // 3),
-        "half": lambda: Period.first_months(year, 6),
-        "9m": lambda: Period.first_months(year, 9),
-        "year": lambda: Period.year(year),
-    }[period.kind]()
 
 
 def _local_day(moment: dt.datetime) -> dt.date:

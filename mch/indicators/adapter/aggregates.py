@@ -1,15 +1,20 @@
 """Stored aggregates: build, keep current, reconcile.
 
 A cell is Σ numerator and Σ denominator of one indicator version × attribution × unit ×
-period cell × group profile (``IndicatorCell``). Cells are computed by the same engine
-that answers live queries (``compute.cells``), from the same facts, with an "as of" date
-far in the future: ``values.py`` reads stored cells only for months that have ended,
-where that gives the same numbers as a live computation as of today (docs/indicators.md,
-"Stored aggregates").
+month × group profile (``IndicatorCell``). Additive indicators store month cells computed
+by the same engine that answers live queries (``compute.cells``), from the same facts,
+with an "as of" date far in the future: ``values.py`` reads stored cells only for months
+that have ended, where that gives the same numbers as a live computation as of today
+(docs/indicators.md, "Stored aggregates"). "Latest per person" indicators store, for each
+person's valid fact, its month and the month of the person's next valid fact in the same
+year (``until``): any month-aligned period of one year is then a sum of cells, with one
+cell per fact instead of one per fact and period (``_latest_cells``).
 
 - ``aggregates_rebuild`` builds the cells of some (or every) version from all records,
-  one year of facts at a time (memory is bounded by a year of facts, not by the register);
-  the version's ``AggregateState`` says ``building`` until it is done, then ``ready``.
+  one year of facts at a time, each year in its own transaction (memory is a year of
+  facts, writes never wait behind the whole rebuild); the version's ``AggregateState`` says
+  ``building`` until it is done, then ``ready``; units written meanwhile (``CellsPending``)
+  are recomputed at the end, so no write is lost.
 - ``cells_refresh`` recomputes the cells of a few units (every ready version, every year)
   after records of people living or served there changed.
 - ``cells_touch`` is what write paths call: it collects the people and units a
@@ -26,16 +31,19 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
 from mch.indicators.engine import compute
-from mch.indicators.engine.compute import Cell
-from mch.indicators.engine.definitions import ComputeSpec, Count, parse_compute
+from mch.indicators.engine.compute import FactBatch
+from mch.indicators.engine.conditions import mask
+from mch.indicators.engine.definitions import ComputeSpec, Count, batch_key, parse_compute
+from mch.orgunits.models import OrgUnit
 from mch.registers.models import CARE_EVENT_MODELS, Person, Residence
 
-from ..models import AggregateState, Attribution, IndicatorCell, IndicatorVersion
+from ..models import AggregateState, Attribution, CellsPending, IndicatorCell, IndicatorVersion
 from . import facts
 from .profiles import ProfileMap
 
@@ -51,8 +59,11 @@ __all__ = [
 STORED_AS_OF = dt.date(2200, 1, 1)
 BATCH = 5000
 ATTRIBUTIONS = (("residence", Attribution.RESIDENCE), ("service", Attribution.SERVICE))
+LATEST = "latest"  # period_kind of "latest per person" cells
+NO_NEXT = 13  # ``until`` of a latest cell whose person has no later valid fact that year
 
-Key = tuple[int, int, str, dt.date, int, int]  # version, attribution, kind, start, unit, profile
+# version, attribution, kind, start, unit, profile, until, province
+Key = tuple[int, int, str, dt.date, int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,7 @@ class CellDifference:
     profile_id: int
     stored: tuple[float, float] | None
     computed: tuple[float, float] | None
+    until: int = 0
 
 
 @dataclass
@@ -114,32 +126,98 @@ def _years() -> range:
     return range(first, timezone.localdate().year + 1)
 
 
-def _compute(
-    plan: _Plan, profiles: ProfileMap, start: dt.date, end: dt.date, units: Collection[int] | None
-) -> Iterator[tuple[int, int, Cell]]:
-    """(version id, attribution, cell) for the facts dated ``start``–``end``."""
-    batches = facts.load(plan.counts(), profiles, start, end, units)
+def _provinces(units: Collection[int] | None = None) -> dict[int, int]:
+    """Unit id -> id of the province above it (0 for units above provinces)."""
+    provinces = set(OrgUnit.objects.filter(level="province").values_list("pk", flat=True))
+    out: dict[int, int] = {}
+    rows = OrgUnit.objects.all() if units is None else OrgUnit.objects.filter(pk__in=units)
+    for pk, path in rows.values_list("pk", "path"):
+        ids = [int(part) for part in path.strip("/").split("/") if part]
+        out[pk] = next((i for i in ids if i in provinces), 0)
+    return out
+
+
+# One stored cell: (unit, kind, month start, profile, until, numerator, denominator).
+Row = tuple[int, str, dt.date, int, int, float, float]
+
+
+def _latest_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution: str) -> list[Row]:
+    """Cells of a "latest per person" indicator: one per valid fact that is its person's
+    latest of its month, with ``until`` the month of the person's next valid fact in the
+    same year (``NO_NEXT`` if none). For a month-aligned period of that year ending in
+    month M, the person's latest fact in the period is the one in the period whose
+    ``until`` is after M, as ``compute.cells`` chooses it (ties: the later row)."""
+    assert spec.within_denominator and spec.denominator is not None
+    count = spec.denominator
+    batch = batches.get(batch_key(count)) or FactBatch.empty(count.fact)
+    if not len(batch):
+        return []
+    ok = compute._eligible(count, batch, STORED_AS_OF)
+    dates = compute._dates(count, batch)
+    units = compute._units(batch, attribution)
+    subject = batch.columns["subject"]
+    hit = mask(spec.numerator.where, batch.columns, len(batch))
+    index = np.nonzero(ok)[0]
+    if not len(index):
+        return []
+    order = np.lexsort((index, dates[index].astype(np.int64), subject[index]))
+    ranked = index[order]
+    months = dates[ranked].astype("datetime64[M]").astype(np.int64)  # months since 1970
+    month_no = months % 12 + 1
+    following = np.full(len(ranked), NO_NEXT, dtype=np.int64)
+    same = (subject[ranked][1:] == subject[ranked][:-1]) & (months[1:] // 12 == months[:-1] // 12)
+    following[:-1] = np.where(same, month_no[1:], NO_NEXT)
+    keep = following > month_no
+    chosen, months, following = ranked[keep], months[keep], following[keep]
+    profile = batch.columns["profile"]
+    keys, n, d = compute._sum(
+        [units[chosen], months, profile[chosen], following],
+        hit[chosen].astype(np.float64),
+        np.ones(len(chosen)),
+    )
+    return [
+        (
+            int(u),
+            LATEST,
+            dt.date(1970 + int(m) // 12, int(m) % 12 + 1, 1),
+            int(p),
+            int(f),
+            float(a),
+            float(b),
+        )
+        for (u, m, p, f), a, b in zip(keys.T, n, d, strict=True)
+    ]
+
+
+def _version_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution: str) -> list[Row]:
+    if spec.latest:
+        return _latest_cells(spec, batches, attribution)
+    return [
+        (c.unit, c.kind, c.start, c.profile, 0, c.numerator, c.denominator)
+        for c in compute.cells(spec, batches, attribution=attribution, as_of=STORED_AS_OF)
+    ]
+
+
+def _year_cells(
+    plan: _Plan, year: int, units: Collection[int] | None, profiles: ProfileMap
+) -> Iterator[tuple[int, int, list[Row]]]:
+    """(version id, attribution, cells placed in ``year``) from one year of facts. A
+    year's facts are those a live query of the year loads (a death recorded this year but
+    dated last year is loaded for both years); each year keeps only the cells placed
+    inside it, as the live query does, so every fact counts once."""
+    # A long list of units is filtered after loading rather than in the query.
+    load_units = units if units is None or len(units) <= 500 else None
+    batches = facts.load(
+        plan.counts(), profiles, dt.date(year, 1, 1), dt.date(year, 12, 31), load_units
+    )
     for pk, (_, spec) in plan.specs.items():
         for name, attribution in ATTRIBUTIONS:
-            for cell in compute.cells(spec, batches, attribution=name, as_of=STORED_AS_OF):
-                if units is None or cell.unit in units:
-                    yield pk, attribution, cell
-
-
-def _key(pk: int, attribution: int, cell: Cell) -> Key:
-    return (pk, attribution, cell.kind, cell.start, cell.unit, cell.profile)
-
-
-def _computed(
-    plan: _Plan, start: dt.date, end: dt.date, units: Collection[int] | None, *, persist: bool
-) -> dict[Key, tuple[float, float]]:
-    out: dict[Key, tuple[float, float]] = {}
-    profiles = ProfileMap(persist=persist)
-    for pk, attribution, cell in _compute(plan, profiles, start, end, units):
-        key = _key(pk, attribution, cell)
-        before = out.get(key, (0.0, 0.0))
-        out[key] = (before[0] + cell.numerator, before[1] + cell.denominator)
-    return out
+            rows = [
+                row
+                for row in _version_cells(spec, batches, name)
+                if row[2].year == year and (units is None or row[0] in units)
+            ]
+            yield pk, int(attribution), rows
 
 
 _COLUMNS = (
@@ -149,15 +227,21 @@ _COLUMNS = (
     "period_start",
     "unit_id",
     "profile_id",
+    "until",
+    "province_id",
     "numerator",
     "denominator",
 )
 
 
-def _write(cells: dict[Key, tuple[float, float]]) -> int:
+def _write(pk: int, attribution: int, cells: list[Row], provinces: dict[int, int]) -> int:
     """Insert cells with plain SQL (COPY on PostgreSQL): hundreds of thousands of rows,
     no model instances."""
-    rows = [(*key, num, den) for key, (num, den) in cells.items() if num or den]
+    rows = [
+        (pk, attribution, kind, start, unit, profile, until, provinces.get(unit, 0), num, den)
+        for unit, kind, start, profile, until, num, den in cells
+        if num or den
+    ]
     if not rows:
         return 0
     table = connection.ops.quote_name(IndicatorCell._meta.db_table)
@@ -178,27 +262,42 @@ def _write(cells: dict[Key, tuple[float, float]]) -> int:
     return len(rows)
 
 
-def _cells_by_year(
-    plan: _Plan, years: range, units: Collection[int] | None, *, persist: bool
-) -> Iterator[tuple[int, dict[Key, tuple[float, float]]]]:
-    """(year, the cells placed in that year) for each year, one year of facts in memory at
-    a time. A year's facts are those a live query of the year loads (a death recorded this
-    year but dated last year is loaded for both years); each year keeps only the cells
-    placed inside it, as the live query does, so every fact counts once."""
-    # A long list of units is filtered after loading rather than in the query.
-    load_units = units if units is None or len(units) <= 500 else None
-    for year in years:
-        cells = _computed(
-            plan, dt.date(year, 1, 1), dt.date(year, 12, 31), load_units, persist=persist
+def _in_year(year: int) -> dict[str, dt.date]:
+    return {"period_start__gte": dt.date(year, 1, 1), "period_start__lte": dt.date(year, 12, 31)}
+
+
+def _build(
+    plan: _Plan,
+    units: Collection[int] | None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> int:
+    """Replace the cells of ``plan``'s versions (of ``units``, or all) year by year, each
+    year in one transaction: computed first, then deleted and written at once."""
+    pks = list(plan.specs)
+    provinces = _provinces(units)
+    profiles = ProfileMap(persist=True)
+    years = _years()
+    written = 0
+    selection: dict[str, Any] = {"version_id__in": pks}
+    if units is not None:
+        selection["unit_id__in"] = units
+    # Cells outside the years of the events are left from records since removed.
+    outside = IndicatorCell.objects.filter(**selection)
+    if years:
+        outside = outside.exclude(
+            period_start__gte=dt.date(years[0], 1, 1), period_start__lte=dt.date(years[-1], 12, 31)
         )
-        yield (
-            year,
-            {
-                key: value
-                for key, value in cells.items()
-                if key[3].year == year and (units is None or key[4] in units)
-            },
-        )
+    outside.delete()
+    for step, year in enumerate(years):
+        computed = list(_year_cells(plan, year, units, profiles))
+        with transaction.atomic():
+            IndicatorCell.objects.filter(**selection, **_in_year(year)).delete()
+            for pk, attribution, rows in computed:
+                written += _write(pk, attribution, rows, provinces)
+        del computed
+        if progress is not None:
+            progress(step + 1, len(years), str(year))
+    return written
 
 
 def aggregates_rebuild(
@@ -208,7 +307,8 @@ def aggregates_rebuild(
 ) -> int:
     """Rebuild the stored cells of ``versions`` (default: the latest version of every
     indicator) from all records; returns the number of cells written. While it runs, the
-    versions read ``building`` and values are computed from the records."""
+    versions read ``building`` and values are computed from the records; units changed by
+    writes meanwhile are recomputed before and after the versions turn ``ready``."""
     plan = _Plan.of(versions if versions is not None else _latest_versions())
     if not plan.specs:
         return 0
@@ -217,24 +317,43 @@ def aggregates_rebuild(
         AggregateState.objects.update_or_create(
             version_id=pk, defaults={"status": AggregateState.Status.BUILDING, "progress": 0}
         )
-    years = _years()
-    written = 0
-    with transaction.atomic():
-        IndicatorCell.objects.filter(version_id__in=pks).delete()
-        for step, (year, cells) in enumerate(_cells_by_year(plan, years, None, persist=True)):
-            written += _write(cells)
-            percent = round(100 * (step + 1) / len(years))
-            AggregateState.objects.filter(version_id__in=pks).update(progress=percent)
-            if progress is not None:
-                progress(step + 1, len(years), str(year))
-        AggregateState.objects.filter(version_id__in=pks).update(
-            status=AggregateState.Status.READY, progress=100, built_at=timezone.now()
+
+    def step(done: int, total: int, label: str) -> None:
+        percent = min(99, round(100 * done / total))
+        AggregateState.objects.filter(version_id__in=pks).update(progress=percent)
+        if progress is not None:
+            progress(done, total, label)
+
+    written = _build(plan, None, step)
+    _drain(plan)
+    if progress is not None:
+        progress(1, 1, "các thay đổi ghi trong lúc tính")
+    for pk in pks:
+        AggregateState.objects.filter(version_id=pk).update(
+            status=AggregateState.Status.READY,
+            progress=100,
+            built_at=timezone.now(),
+            cells=IndicatorCell.objects.filter(version_id=pk).count(),
         )
-        for pk in pks:
-            AggregateState.objects.filter(version_id=pk).update(
-                cells=IndicatorCell.objects.filter(version_id=pk).count()
-            )
+    # A write whose refresh saw these versions building left its units pending before it
+    # read their state: they are recomputed here, after the versions read ready.
+    _drain(plan)
     return written
+
+
+def _drain(plan: _Plan) -> None:
+    """Recompute the units pending from writes made during a rebuild of ``plan``."""
+    while True:
+        top = CellsPending.objects.aggregate(top=Max("pk"))["top"]
+        if top is None:
+            return
+        units = set(CellsPending.objects.filter(pk__lte=top).values_list("unit_id", flat=True))
+        _build(plan, units)
+        CellsPending.objects.filter(pk__lte=top).delete()
+        building = AggregateState.objects.filter(status=AggregateState.Status.BUILDING)
+        if not building.exclude(version_id__in=list(plan.specs)).exists():
+            continue
+        return  # another rebuild is running: it drains what is left
 
 
 def _ready_plan() -> _Plan:
@@ -244,19 +363,15 @@ def _ready_plan() -> _Plan:
     return _Plan.of(ready)
 
 
-def cells_refresh(*, units: Collection[int]) -> int:
+def cells_refresh(*, units: Collection[int], plan: _Plan | None = None) -> int:
     """Recompute the stored cells of ``units`` for every ready version; returns the cells
     written. Facts are those with a residence or service unit among ``units`` (and every
     record of the people concerned), so each unit's cells come out whole."""
     units = set(units)
-    plan = _ready_plan()
+    plan = plan if plan is not None else _ready_plan()
     if not units or not plan.specs:
         return 0
-    with transaction.atomic():
-        IndicatorCell.objects.filter(version_id__in=list(plan.specs), unit_id__in=units).delete()
-        return sum(
-            _write(cells) for _, cells in _cells_by_year(plan, _years(), units, persist=True)
-        )
+    return _build(plan, units)
 
 
 # -- keeping cells current on every write path ------------------------------------------
@@ -303,17 +418,40 @@ def units_of_people(person_ids: Collection[int]) -> set[int]:
 def _flush() -> None:
     persons, units = _pending.persons, _pending.units
     _pending.persons, _pending.units, _pending.scheduled = set(), set(), False
-    cells_refresh(units=units | units_of_people(persons))
+    cells_changed(units=units | units_of_people(persons))
+
+
+def cells_changed(*, units: Collection[int]) -> None:
+    """After a commit that changed records of ``units``: recompute their cells for every
+    ready version. A rebuild running meanwhile may have read those records before the
+    commit, so the units are first noted as pending, then the states read: a version
+    still building then recomputes them when it is done (``_drain``), after it turns
+    ready; the note is dropped only when no version was building."""
+    if not units or not AggregateState.objects.exists():
+        return
+    notes = CellsPending.objects.bulk_create([CellsPending(unit_id=u) for u in units])
+    states = dict(AggregateState.objects.values_list("version_id", "status"))
+    ready = [pk for pk, status in states.items() if status == AggregateState.Status.READY]
+    plan = _Plan.of(IndicatorVersion.objects.filter(pk__in=ready).select_related("indicator"))
+    cells_refresh(units=units, plan=plan)
+    if len(ready) == len(states):
+        ids = [note.pk for note in notes if note.pk is not None]
+        if len(ids) == len(notes):
+            CellsPending.objects.filter(pk__in=ids).delete()
+        else:
+            CellsPending.objects.filter(unit_id__in=units).delete()
 
 
 def cells_touch(*, person_ids: Iterable[int | None] = (), units: Iterable[int | None] = ()) -> None:
     """Note people and units whose records a write changed (pass the units a record held
     before the change too); their cells are refreshed once the transaction commits."""
-    if not AggregateState.objects.filter(status=AggregateState.Status.READY).exists():
-        return
+    if not AggregateState.objects.exists():
+        return  # nothing stored yet
     _pending.persons |= {pk for pk in person_ids if pk is not None}
     _pending.units |= {pk for pk in units if pk is not None}
-    if not _pending.scheduled:
+    # Once per transaction: scheduled and not yet run (a rolled-back transaction drops
+    # its callbacks, and with them this one, while the flag stays).
+    if not (_pending.scheduled and any(e[1] is _flush for e in connection.run_on_commit)):
         _pending.scheduled = True
         transaction.on_commit(_flush)
 
@@ -356,10 +494,12 @@ def _stored_year(pks: list[int], years: tuple[int, int]) -> dict[Key, tuple[floa
         "period_start",
         "unit_id",
         "profile_id",
+        "until",
+        "province_id",
         "numerator",
         "denominator",
     )
-    return {row[:6]: (row[6], row[7]) for row in rows}  # type: ignore[misc]
+    return {row[:8]: (row[8], row[9]) for row in rows}  # type: ignore[misc]
 
 
 def _same(a: tuple[float, float] | None, b: tuple[float, float] | None, tolerance: float) -> bool:
@@ -386,7 +526,7 @@ def aggregates_reconcile(*, tolerance: float = 1e-9) -> list[CellDifference]:
             mine, theirs = stored.get(key), computed.get(key)
             if _same(mine, theirs, tolerance):
                 continue
-            pk, attribution, kind, start, unit, profile = key
+            pk, attribution, kind, start, unit, profile, until, _ = key
             out.append(
                 CellDifference(
                     indicator=names[pk][0],
@@ -398,12 +538,20 @@ def aggregates_reconcile(*, tolerance: float = 1e-9) -> list[CellDifference]:
                     profile_id=profile,
                     stored=mine,
                     computed=theirs,
+                    until=until,
                 )
             )
 
     years = _years()
-    for year, cells in _cells_by_year(plan, years, None, persist=False):
-        compare(_stored_year(pks, (year, year)), cells)
+    provinces = _provinces()
+    profiles = ProfileMap(persist=False)
+    for year in years:
+        computed: dict[Key, tuple[float, float]] = {}
+        for pk, attribution, rows in _year_cells(plan, year, None, profiles):
+            for unit, kind, start, profile, until, num, den in rows:
+                key = (pk, attribution, kind, start, unit, profile, until, provinces.get(unit, 0))
+                computed[key] = (num, den)
+        compare(_stored_year(pks, (year, year)), computed)
     # Stored cells outside the years of the events are wrong whatever they hold.
     if years:
         compare(_stored_year(pks, (1, years[0] - 1)), {})

@@ -19,6 +19,7 @@ from mch.registers.models import Birth, Delivery
 from mch.registers.testing import TODAY, RegisterWorld
 
 from .test_values_api import rw  # noqa: F401  (the fixture)
+from .test_values_province import province  # noqa: F401  (the fixture)
 
 D = dt.date
 _numbers = itertools.count(100)
@@ -199,3 +200,119 @@ def test_a_new_definition_version_is_built_when_the_catalogue_is_loaded(built, t
     aggregates_rebuild(versions=versions_unbuilt())
     assert versions_unbuilt() == []
     _assert_current(built)
+
+
+def test_a_write_committed_during_a_rebuild_is_not_lost(
+    rw: RegisterWorld,  # noqa: F811
+    django_capture_on_commit_callbacks,
+) -> None:
+    """A delivery saved (and committed) after the rebuild has written the year it falls
+    in: the rebuild recomputes its units at the end, so the cells hold it."""
+    aggregates_rebuild()
+    seen: list[str] = []
+
+    def write_during(done: int, total: int, year: str) -> None:
+        if seen:
+            return
+        seen.append(year)
+        states = set(AggregateState.objects.values_list("status", flat=True))
+        assert states == {"building"}
+        with django_capture_on_commit_callbacks(execute=True):
+            _deliver(rw, when=D(int(year), 5, 5), weight=2100)
+
+    aggregates_rebuild(progress=write_during)
+    assert seen
+    assert aggregates_reconcile() == []
+    _assert_current(rw)
+    from mch.indicators.models import CellsPending
+
+    assert not CellsPending.objects.exists()
+
+
+def test_a_write_while_every_version_is_ready_leaves_nothing_pending(
+    built: RegisterWorld, django_capture_on_commit_callbacks
+) -> None:
+    from mch.indicators.models import CellsPending
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _new_delivery(built)
+    assert not CellsPending.objects.exists()
+    assert aggregates_reconcile() == []
+
+
+LATEST_PERIODS = [
+    Period.year(2025),
+    Period.first_months(2025, 6),
+    Period.first_months(2025, 9),
+    Period.quarter(2025, 2),
+    Period.quarter(2025, 4),
+    Period.month(2025, 3),
+    Period.month(2024, 11),
+    Period(D(2025, 2, 1), D(2025, 5, 31)),  # any month-aligned span of one year
+    Period(D(2024, 7, 1), D(2025, 6, 30)),  # across years: computed from the records
+]
+
+
+def test_stored_cells_of_a_generated_province_equal_the_live_values(province) -> None:  # noqa: F811
+    """Every register indicator (the "latest measurement" ones included), stored cells vs
+    a live computation, for the province and each commune, in standard periods and in
+    any month-aligned span; reconcile finds nothing."""
+    from mch.indicators.tests import independent
+
+    unit, admin = province
+    aggregates_rebuild()
+    assert IndicatorCell.objects.filter(period_kind="latest").exists()
+    assert not IndicatorCell.objects.filter(until=0, period_kind="latest").exists()
+    assert aggregates_reconcile() == []
+    codes = list(independent.CODES)
+    assert {"stunting_u5", "underweight_u5", "wasting_u5"} <= set(codes)
+    for period in LATEST_PERIODS:
+        for by in (None, "commune"):
+            kwargs = {
+                "user": admin,
+                "indicators": codes,
+                "units": [unit],
+                "period": period,
+                "by": by,
+                "groups": ("all", "ethnic_minority"),
+            }
+            stored = [(v.numerator, v.denominator) for v in indicator_values(**kwargs)]
+            live = [(v.numerator, v.denominator) for v in indicator_values(**kwargs, stored=False)]
+            assert stored == live, (period.label, by)
+
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.mark.django_db(databases=["default", "jobs"])
+def test_rebuild_runs_as_a_job_with_progress_and_pages_say_it_is_being_rebuilt(
+    rw: RegisterWorld,  # noqa: F811
+    settings,
+    capsys,
+) -> None:
+    from mch.indicators.jobs import rebuild_enqueue, rebuild_progress
+    from mch.indicators.models import IndicatorVersion
+    from mch.jobs.models import Job
+
+    aggregates_rebuild()
+    version = IndicatorVersion.objects.get(indicator__code="facility_birth")
+    # Queued for a worker that has not taken it yet: the version reads "building", the
+    # value is computed from the records and says so, the job is what the page shows.
+    job = rebuild_enqueue(versions=[version])
+    assert job.status == Job.Status.QUEUED
+    assert rebuild_progress(version) == job
+    value = indicator_values(
+        user=rw.officer, indicators=["facility_birth"], units=[rw.province], period=PERIODS[0]
+    )[0]
+    assert "đang tính lại" in value.note and value.denominator
+
+    settings.TASKS = IMMEDIATE
+    call_command("rebuild_indicators", "--indicator", "facility_birth")
+    out = capsys.readouterr().out
+    assert "Đã xếp hàng việc" in out and "Đã tính lại" in out
+    done = Job.objects.order_by("-pk").first()
+    assert done is not None and done.status == Job.Status.DONE and done.percent == 100
+    assert done.result["cells"] > 0
+    assert AggregateState.objects.get(version=version).status == "ready"
+    assert rebuild_progress(version) is None
+    _assert_current(rw)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mch.indicators.adapter.aggregates import aggregates_rebuild, versions_unbuilt
+from mch.indicators.adapter.aggregates import versions_unbuilt
 from mch.indicators.registry import CatalogueError
 from mch.indicators.services import catalogue_load
 
@@ -53,7 +53,11 @@ class Command(BaseCommand):
             )
         unbuilt = versions_unbuilt()
         if unbuilt:
-            out.write(f"Tính lại ô tổng hợp của {len(unbuilt)} phiên bản mới…")
-            written = aggregates_rebuild(versions=unbuilt)
-            out.write(f"  {written} ô")
+            from mch.indicators.jobs import rebuild_enqueue
+
+            job = rebuild_enqueue(versions=unbuilt)
+            out.write(
+                f"Tính lại ô tổng hợp của {len(unbuilt)} phiên bản mới: việc #{job.pk} "
+                f"(mch jobs {job.pk} --follow); trong lúc chờ, số liệu tính trực tiếp từ sổ."
+            )
         out.write(self.style.SUCCESS("Đã nạp danh mục chỉ số."))
