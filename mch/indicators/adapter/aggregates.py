@@ -270,24 +270,29 @@ def _build(
     plan: _Plan,
     units: Collection[int] | None,
     progress: Callable[[int, int, str], None] | None = None,
+    only: Collection[int] | None = None,
 ) -> int:
-    """Replace the cells of ``plan``'s versions (of ``units``, or all) year by year, each
-    year in one transaction: computed first, then deleted and written at once."""
+    """Replace the cells of ``plan``'s versions (of ``units``, or all) year by year (the
+    years in ``only``, or all), each year in one transaction: computed first, then
+    deleted and written at once."""
     pks = list(plan.specs)
     provinces = _provinces(units)
     profiles = ProfileMap(persist=True)
-    years = _years()
+    every = _years()
+    years = every if only is None else sorted(y for y in set(only) if y in every)
     written = 0
     selection: dict[str, Any] = {"version_id__in": pks}
     if units is not None:
         selection["unit_id__in"] = units
-    # Cells outside the years of the events are left from records since removed.
-    outside = IndicatorCell.objects.filter(**selection)
-    if years:
-        outside = outside.exclude(
-            period_start__gte=dt.date(years[0], 1, 1), period_start__lte=dt.date(years[-1], 12, 31)
-        )
-    outside.delete()
+    if only is None:
+        # Cells outside the years of the events are left from records since removed.
+        outside = IndicatorCell.objects.filter(**selection)
+        if every:
+            outside = outside.exclude(
+                period_start__gte=dt.date(every[0], 1, 1),
+                period_start__lte=dt.date(every[-1], 12, 31),
+            )
+        outside.delete()
     for step, year in enumerate(years):
         computed = list(_year_cells(plan, year, units, profiles))
         with transaction.atomic():
@@ -363,15 +368,18 @@ def _ready_plan() -> _Plan:
     return _Plan.of(ready)
 
 
-def cells_refresh(*, units: Collection[int], plan: _Plan | None = None) -> int:
-    """Recompute the stored cells of ``units`` for every ready version; returns the cells
-    written. Facts are those with a residence or service unit among ``units`` (and every
-    record of the people concerned), so each unit's cells come out whole."""
+def cells_refresh(
+    *, units: Collection[int], plan: _Plan | None = None, years: Collection[int] | None = None
+) -> int:
+    """Recompute the stored cells of ``units`` for every ready version (in ``years``, or
+    every year); returns the cells written. Facts are those with a residence or service
+    unit among ``units`` (and every record of the people concerned), so each unit's cells
+    come out whole."""
     units = set(units)
     plan = plan if plan is not None else _ready_plan()
     if not units or not plan.specs:
         return 0
-    return _build(plan, units)
+    return _build(plan, units, only=years)
 
 
 # -- keeping cells current on every write path ------------------------------------------
@@ -381,6 +389,7 @@ class _Pending(threading.local):
     def __init__(self) -> None:
         self.persons: set[int] = set()
         self.units: set[int] = set()
+        self.years: set[int] | None = set()  # None: every year
         self.scheduled = False
 
 
@@ -415,13 +424,51 @@ def units_of_people(person_ids: Collection[int]) -> set[int]:
     return units
 
 
+def years_of_people(person_ids: Collection[int]) -> set[int]:
+    """The years of every event of these people, their mothers and children (and the
+    years their deaths were recorded in): the years whose cells a change to them moves."""
+    people = set(person_ids)
+    if not people:
+        return set()
+    people |= set(Person.objects.filter(mother_id__in=people).values_list("pk", flat=True))
+    people |= {
+        pk
+        for pk in Person.objects.filter(pk__in=people).values_list("mother_id", flat=True)
+        if pk is not None
+    }
+    years: set[int] = set()
+    for model in CARE_EVENT_MODELS:
+        found = model.objects.filter(person_id__in=people).dates("date", "year")
+        years |= {day.year for day in found}
+        if model.__name__ == "Death":
+            recorded = model.objects.filter(person_id__in=people).dates("created_at", "year")
+            years |= {day.year for day in recorded}
+    return years
+
+
+def years_in_changes(changes: dict[str, Any]) -> set[int]:
+    """Years of the dates a change held before and after (a corrected delivery date)."""
+    out: set[int] = set()
+    for value in changes.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and len(item) >= 10 and item[4] == "-" and item[7] == "-":
+                try:
+                    out.add(dt.date.fromisoformat(item[:10]).year)
+                except ValueError:
+                    continue
+    return out
+
+
 def _flush() -> None:
-    persons, units = _pending.persons, _pending.units
-    _pending.persons, _pending.units, _pending.scheduled = set(), set(), False
-    cells_changed(units=units | units_of_people(persons))
+    persons, units, years = _pending.persons, _pending.units, _pending.years
+    _pending.persons, _pending.units, _pending.years = set(), set(), set()
+    _pending.scheduled = False
+    if years is not None:
+        years = years | years_of_people(persons) | {timezone.localdate().year}
+    cells_changed(units=units | units_of_people(persons), years=years)
 
 
-def cells_changed(*, units: Collection[int]) -> None:
+def cells_changed(*, units: Collection[int], years: Collection[int] | None = None) -> None:
     """After a commit that changed records of ``units``: recompute their cells for every
     ready version. A rebuild running meanwhile may have read those records before the
     commit, so the units are first noted as pending, then the states read: a version
@@ -433,7 +480,7 @@ def cells_changed(*, units: Collection[int]) -> None:
     states = dict(AggregateState.objects.values_list("version_id", "status"))
     ready = [pk for pk, status in states.items() if status == AggregateState.Status.READY]
     plan = _Plan.of(IndicatorVersion.objects.filter(pk__in=ready).select_related("indicator"))
-    cells_refresh(units=units, plan=plan)
+    cells_refresh(units=units, plan=plan, years=years)
     if len(ready) == len(states):
         ids = [note.pk for note in notes if note.pk is not None]
         if len(ids) == len(notes):
@@ -442,13 +489,24 @@ def cells_changed(*, units: Collection[int]) -> None:
             CellsPending.objects.filter(unit_id__in=units).delete()
 
 
-def cells_touch(*, person_ids: Iterable[int | None] = (), units: Iterable[int | None] = ()) -> None:
-    """Note people and units whose records a write changed (pass the units a record held
-    before the change too); their cells are refreshed once the transaction commits."""
+def cells_touch(
+    *,
+    person_ids: Iterable[int | None] = (),
+    units: Iterable[int | None] = (),
+    years: Iterable[int] | None = (),
+) -> None:
+    """Note people and units whose records a write changed (pass the units and the years
+    of the dates a record held before the change too); their cells are refreshed once the
+    transaction commits, for the years of the people's events, ``years`` and this year
+    (``years=None``: every year)."""
     if not AggregateState.objects.exists():
         return  # nothing stored yet
     _pending.persons |= {pk for pk in person_ids if pk is not None}
     _pending.units |= {pk for pk in units if pk is not None}
+    if years is None or _pending.years is None:
+        _pending.years = None
+    else:
+        _pending.years |= set(years)
     # Once per transaction: scheduled and not yet run (a rolled-back transaction drops
     # its callbacks, and with them this one, while the flag stays).
     if not (_pending.scheduled and any(e[1] is _flush for e in connection.run_on_commit)):
@@ -465,7 +523,8 @@ def cells_touch_batch(batch_id: int) -> None:
         )
         units |= {unit for row in rows.distinct() for unit in row if unit is not None}
     people = Person.objects.filter(import_batch_id=batch_id).values_list("pk", flat=True)
-    cells_touch(person_ids=list(people), units=units)
+    # Every year: a row the import updated may have held a date of another year.
+    cells_touch(person_ids=list(people), units=units, years=None)
 
 
 def units_in_changes(changes: dict[str, Any]) -> set[int]:

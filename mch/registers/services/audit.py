@@ -53,9 +53,13 @@ def audit_log(
     actor = user if user is not None and getattr(user, "is_authenticated", False) else None
     if action not in (AuditAction.VIEW, AuditAction.EXPORT) and person_id is not None:
         # What the change can move in the stored indicator cells, refreshed on commit.
-        from mch.indicators.adapter.aggregates import cells_touch, units_in_changes
+        from mch.indicators.adapter import aggregates
 
-        cells_touch(person_ids=[person_id], units=units_in_changes(changes or {}))
+        aggregates.cells_touch(
+            person_ids=[person_id],
+            units=aggregates.units_in_changes(changes or {}),
+            years=aggregates.years_in_changes(changes or {}),
+        )
     return AuditEntry.objects.create(
         user=actor,
         action=action,
