@@ -87,3 +87,22 @@ def rebuild_progress(version: IndicatorVersion) -> Job | None:
             job = job_refresh(job=job)
             return None if job.finished else job
     return None
+
+
+def rebuild_note(version: IndicatorVersion | None) -> str:
+    """What a page says while ``version`` is being rebuilt ("" when it is not): the job's
+    progress when one is queued or running."""
+    from django.utils.translation import gettext
+
+    if version is None:
+        return ""
+    state = AggregateState.objects.filter(version=version).first()
+    if state is None or state.status != AggregateState.Status.BUILDING:
+        return ""
+    job = rebuild_progress(version)
+    text = gettext("Being rebuilt: values are computed from the registers meanwhile")
+    if job is None:
+        return f"{text}."
+    if job.status == Job.Status.QUEUED:
+        return f"{text} ({gettext('job')} #{job.pk}, {job.get_status_display().lower()})."
+    return f"{text} ({gettext('job')} #{job.pk}: {job.percent}% — {job.phase})."

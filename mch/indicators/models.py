@@ -139,7 +139,9 @@ class IndicatorCell(models.Model):
     per person" indicators: ``period_kind`` "latest", and ``until`` the month (1–12) of the
     person's next valid fact in the same year, 13 when none: a month-aligned period of the
     year holds the cells of its months whose ``until`` is after its last month
-    (docs/indicator-aggregates.md). Kept current by ``adapter.aggregates.cells_refresh``.
+    (docs/indicator-aggregates.md). ``attribution`` 0: a cell equal for residence and for
+    service, stored once (read with either). Kept current by
+    ``adapter.aggregates.cells_refresh``.
     The primary key holds ``province_id`` (the unit's province) so the table can be
     partitioned by year of ``period_start`` and distributed by province (docs/scaling.md)."""
 

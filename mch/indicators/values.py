@@ -271,7 +271,10 @@ def _stored_sums(
     sums: dict[tuple[int, str], list[float]] = {}
     for group, group_filter in filters.items():
         cells = IndicatorCell.objects.filter(
-            version=version, attribution=ATTRIBUTIONS[attribution], **selection
+            # attribution 0: cells equal for residence and service, stored once
+            version=version,
+            attribution__in=(0, ATTRIBUTIONS[attribution]),
+            **selection,
         )
         if group_filter != [{}]:
             cells = cells.filter(profile_id__in=profiles_in(group_filter, profiles))

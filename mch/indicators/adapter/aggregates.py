@@ -59,6 +59,7 @@ __all__ = [
 STORED_AS_OF = dt.date(2200, 1, 1)
 BATCH = 5000
 ATTRIBUTIONS = (("residence", Attribution.RESIDENCE), ("service", Attribution.SERVICE))
+SHARED = 0  # attribution of a cell that is the same for residence and for service
 LATEST = "latest"  # period_kind of "latest per person" cells
 NO_NEXT = 13  # ``until`` of a latest cell whose person has no later valid fact that year
 
@@ -211,13 +212,30 @@ def _year_cells(
         plan.counts(), profiles, dt.date(year, 1, 1), dt.date(year, 12, 31), load_units
     )
     for pk, (_, spec) in plan.specs.items():
-        for name, attribution in ATTRIBUTIONS:
-            rows = [
-                row
-                for row in _version_cells(spec, batches, name)
-                if row[2].year == year and (units is None or row[0] in units)
-            ]
-            yield pk, int(attribution), rows
+        sides: list[dict[tuple[Any, ...], Row]] = []
+        for name, _attribution in ATTRIBUTIONS:
+            sides.append(
+                {
+                    row[:5]: row
+                    for row in _version_cells(spec, batches, name)
+                    if row[2].year == year and (units is None or row[0] in units)
+                }
+            )
+        residence, service = sides
+        # A cell equal under both attributions (the person lives where she was served) is
+        # stored once.
+        shared = [row for key, row in residence.items() if service.get(key) == row]
+        yield pk, SHARED, shared
+        yield (
+            pk,
+            int(Attribution.RESIDENCE),
+            [row for key, row in residence.items() if service.get(key) != row],
+        )
+        yield (
+            pk,
+            int(Attribution.SERVICE),
+            [row for key, row in service.items() if residence.get(key) != row],
+        )
 
 
 _COLUMNS = (
@@ -578,6 +596,7 @@ def aggregates_reconcile(*, tolerance: float = 1e-9) -> list[CellDifference]:
     pks = list(plan.specs)
     names = {pk: (v.indicator.code, v.version) for pk, (v, _) in plan.specs.items()}
     labels: dict[int, str] = {int(value): name for name, value in ATTRIBUTIONS}
+    labels[SHARED] = "residence+service"
     out: list[CellDifference] = []
 
     def compare(stored: dict[Key, Any], computed: dict[Key, Any]) -> None:

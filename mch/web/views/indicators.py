@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mch.accounts.scope import Scope
 from mch.indicators.dimensions import disaggregation_label
+from mch.indicators.jobs import rebuild_note
 from mch.indicators.models import Domain, Indicator, IndicatorVersion, PopulationGroup
 from mch.indicators.query import default_units
 from mch.indicators.selectors import indicator_get, indicator_list
@@ -261,6 +262,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     }
     if latest is not None:
         context |= _figures(request, indicator, latest)
+        context["rebuild_note"] = rebuild_note(latest)
     if request.GET.get("xuat") == "csv" and context.get("ranked") is not None:
         return _csv(indicator, context["ranked"], context["period"])
     return render(request, "web/indicators/detail.html", context)
