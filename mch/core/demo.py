@@ -120,12 +120,14 @@ def demo_setup(*, progress: Progress | None = None) -> None:
     demo_users_create()
     say("Sổ đăng ký minh họa (dữ liệu tổng hợp, vài xã của Khánh Hòa)…")
     demo_registers_load(progress=say)
+    say("Ô tổng hợp chỉ số (tính từ sổ)…")
+    aggregates_rebuild()
+    # After the cells: Lào Cai's mortality layer has no antenatal or postnatal care, its
+    # coverage cells would read 0% (mch/registers/synthetic/mpdsr.py).
     from mch.registers.synthetic.mpdsr import mpdsr_demo_load
 
     say("Giám sát tử vong mẹ, chu sinh và báo động đỏ (dữ liệu tổng hợp)…")
     mpdsr_demo_load(progress=say)
-    say("Ô tổng hợp chỉ số (tính từ sổ)…")
-    aggregates_rebuild()
     say("Báo cáo định kỳ minh họa…")
     from mch.aggregate_data.demo import demo_reports_load
     from mch.aggregate_data.services import definitions_load

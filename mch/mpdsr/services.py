@@ -409,6 +409,16 @@ def action_update(
 
 
 # -- red alert ----------------------------------------------------------------------------
+# Facilities that keep a red-alert log: where births and obstetric emergencies are handled.
+RED_ALERT_KINDS = (
+    "provincial_hospital",
+    "specialised_hospital",
+    "regional_health_centre",
+    "district_health_centre",
+    "private_hospital",
+)
+
+
 def standard_minutes(facility: Facility, level: str, spec: registry.FormsSpec) -> int | None:
     """The hospital's own target when it has set one, else the level's (forms file)."""
     own = RedAlertStandard.objects.filter(facility=facility).first()

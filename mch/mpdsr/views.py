@@ -424,7 +424,7 @@ def m5_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _alert_facilities(user: Any) -> Any:
-    hospitals = Facility.objects.exclude(kind=Facility.Kind.COMMUNE_HEALTH_STATION)
+    hospitals = Facility.objects.filter(kind__in=services.RED_ALERT_KINDS)
     if user.is_superuser or user.role == "province_officer":
         return Scope.for_user(user).filter(hospitals, "unit").order_by("name")
     return Facility.objects.filter(pk=getattr(user, "facility_id", None))

@@ -49,6 +49,7 @@ def perinatal_list(request: HttpRequest) -> HttpResponse:
         "mpdsr/perinatal.html",
         {
             "report": report,
+            "spec": spec,
             "period_choices": choices,
             "is_board": access.is_board_member_anywhere(request.user),
             "today": today,

@@ -168,7 +168,7 @@ def mpdsr_generate(
         RedAlertStandard,
         Review,
     )
-    from mch.mpdsr.services import forms_current
+    from mch.mpdsr.services import RED_ALERT_KINDS, forms_current
     from mch.orgunits.models import Agency, Facility
 
     unit = _province(province, today)
@@ -192,8 +192,8 @@ def mpdsr_generate(
     counts["board"] = len(members)
     ProvinceSettings.objects.get_or_create(province=unit)
     hospitals = list(
-        Facility.objects.filter(unit__path__startswith=unit.path)
-        .exclude(kind=Facility.Kind.COMMUNE_HEALTH_STATION)
+        Facility.objects.filter(unit__path__startswith=unit.path, kind__in=RED_ALERT_KINDS)
+        .exclude(kind="district_health_centre")  # none after 01/07/2025
         .order_by("code")
     )
     agencies = Agency.objects.filter(unit=unit).order_by("code")
@@ -264,7 +264,7 @@ def mpdsr_generate(
         Death.objects.filter(residence_unit__path__startswith=unit.path, date__lte=today)
         .filter(maternal_group=MaternalGroup.MATERNAL)
         .select_related("facility", "person")
-        .order_by("date", "id")
+        .order_by("date", "external_id", "id")
     )
     year_codes: dict[int, int] = {}
     for death in deaths:
@@ -347,14 +347,14 @@ def mpdsr_generate(
             residence_unit__path__startswith=unit.path,
             outcome=BirthOutcome.STILLBIRTH,
             date__lte=today - dt.timedelta(days=30),
-        ).order_by("date", "id")
+        ).order_by("date", "external_id", "id")
     )
     neonatal = list(
         Death.objects.filter(
             residence_unit__path__startswith=unit.path,
             age_days__lt=28,
             date__lte=today - dt.timedelta(days=30),
-        ).order_by("date", "id")
+        ).order_by("date", "external_id", "id")
     )
     pm_codes: dict[int, int] = {}
     for subject in [*stillbirths, *neonatal]:
