@@ -226,3 +226,38 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Population(models.Model):
+    """Mid-year population of a commune for a year, sex and age group, with its source:
+    the denominator of per-population rates (mch.orgunits.population)."""
+
+    class AgeGroup(models.TextChoices):
+        AGE_0 = "0", _("Under 1")
+        AGE_1_4 = "1-4", _("1–4 years")
+        UNDER_5 = "0-4", _("Under 5")
+        WOMEN_15_49 = "15-49", _("Women 15–49")
+
+    class Sex(models.TextChoices):
+        ALL = "", _("Both sexes")
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="populations")
+    year = models.PositiveSmallIntegerField()
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True, default="")
+    age_group = models.CharField(max_length=8, choices=AgeGroup.choices)
+    value = models.PositiveIntegerField()
+    source = models.CharField(max_length=200)
+    synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["unit_id", "year", "age_group", "sex"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "sex", "age_group"], name="population_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year} {self.age_group}{self.sex}: {self.value}"
