@@ -11,8 +11,8 @@ Checks and their thresholds (all in ``Thresholds``, documented in the README):
   is a missing report. WHO DQR counts reports received / expected; for registers, a month
   with nothing entered is the nearest equivalent.
 - **Outliers against the unit's own history**: modified z-score (Iglewicz & Hoaglin 1993)
-  ``M = 0.6745 (x − median) / MAD`` over the unit's months of the period; ``|M| > 3.5`` is
-  flagged. Months with nothing recorded are left to the completeness check. When MAD is 0
+  ``M = 0.6745 (x − median) / MAD`` over the unit's months of the period; ``|M| > 3.5``
+  and at least ``min_count`` events from the median is flagged. Months with nothing recorded are left to the completeness check. When MAD is 0
   (most months equal) a value differing from the median by more than ``flat_jump`` (and by
   at least ``min_count``) is flagged instead. Series shorter than ``min_months`` are skipped.
 - **Outliers against the province**: each commune's yearly total per element divided by its
@@ -140,10 +140,14 @@ def review(
     units: Iterable[int],
     months: Iterable[Month],
     thresholds: Thresholds | None = None,
+    expected: Mapping[int, Iterable[Month]] | None = None,
 ) -> QualityReview:
-    """Every check over ``values`` for ``units`` and ``months`` (the period reviewed)."""
+    """Every check over ``values`` for ``units`` and ``months`` (the period reviewed).
+    ``expected``: the months each unit must report (a commune created or merged during the
+    period reports only while it exists); default every month."""
     t = thresholds or Thresholds()
     unit_ids, month_list = list(units), sorted(months)
+    due = {u: set(expected[u]) if expected and u in expected else set(month_list) for u in unit_ids}
     scores = {u: UnitScore(u) for u in unit_ids}
     findings: list[Finding] = []
 
@@ -164,6 +168,8 @@ def review(
     reported: dict[int, set[Month]] = defaultdict(set)
     for unit in unit_ids:
         for month in month_list:
+            if month not in due[unit]:
+                continue
             if (unit, month) in active:
                 reported[unit].add(month)
                 check(unit, None)
@@ -191,11 +197,11 @@ def review(
             median = statistics.median(series)
             for month, value in zip(months_in, series, strict=True):
                 z = modified_z(value, series)
-                if z is not None:
-                    flagged = abs(z) > t.modified_z
+                gap = abs(value - median)
+                if z is not None:  # small counts are noise: at least min_count events away
+                    flagged = abs(z) > t.modified_z and gap >= t.min_count
                     why = f"điểm z hiệu chỉnh {_num(z)}"
                 else:
-                    gap = abs(value - median)
                     flagged = gap >= t.min_count and gap > t.flat_jump * max(median, 1)
                     why = "các tháng khác gần như bằng nhau"
                 check(
@@ -252,13 +258,13 @@ def review(
     for numerator, denominator in pairs:
         if not province[denominator]:
             continue
-        expected = province[numerator] / province[denominator]
+        ratio_all = province[numerator] / province[denominator]
         for unit in unit_ids:
             below = totals[(unit, denominator)]
-            if below < t.min_denominator or expected == 0:
+            if below < t.min_denominator or ratio_all == 0:
                 continue
             ratio = totals[(unit, numerator)] / below
-            off = abs(ratio / expected - 1)
+            off = abs(ratio / ratio_all - 1)
             check(
                 unit,
                 Finding(
@@ -266,10 +272,10 @@ def review(
                     unit,
                     numerator,
                     f"{ELEMENT_NAMES[numerator]} / {ELEMENT_NAMES[denominator].lower()} = "
-                    f"{_num(ratio)}, cả tỉnh {_num(expected)}: lệch {_num(100 * off)}% "
+                    f"{_num(ratio)}, cả tỉnh {_num(ratio_all)}: lệch {_num(100 * off)}% "
                     f"(ngưỡng {_num(100 * t.ratio_tolerance)}%).",
                     value=ratio,
-                    expected=expected,
+                    expected=ratio_all,
                 )
                 if off > t.ratio_tolerance
                 else None,
@@ -311,10 +317,10 @@ def review(
             )
 
     completeness = {
-        u: round(100 * len(reported[u]) / len(month_list), 1) if month_list else 0.0
+        u: round(100 * len(reported[u] & due[u]) / len(due[u]), 1) if due[u] else 0.0
         for u in unit_ids
     }
-    expected_reports = len(unit_ids) * len(month_list)
+    expected_reports = sum(len(due[u]) for u in unit_ids)
     return QualityReview(
         months=month_list,
         units=unit_ids,
@@ -322,7 +328,7 @@ def review(
         scores=scores,
         completeness=completeness,
         province_completeness=(
-            round(100 * sum(len(reported[u]) for u in unit_ids) / expected_reports, 1)
+            round(100 * sum(len(reported[u] & due[u]) for u in unit_ids) / expected_reports, 1)
             if expected_reports
             else None
         ),

@@ -94,6 +94,18 @@ def quality_values(*, communes: list[int], year: int) -> dict[q.Key, float]:
     return values
 
 
+def _months_valid(unit: OrgUnit, year: int) -> list[q.Month]:
+    """The months of ``year`` the commune existed in (the 2025 merger ends some in June)."""
+    months = []
+    for y, m in q.year_months(year):
+        first, last = dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])
+        if (unit.valid_from is None or unit.valid_from <= last) and (
+            unit.valid_to is None or unit.valid_to >= first
+        ):
+            months.append((y, m))
+    return months
+
+
 def quality_page(*, user: Any, unit: OrgUnit, year: int) -> QualityPage:
     if not scope_for(user).contains(unit):
         raise PermissionDenied
@@ -103,7 +115,12 @@ def quality_page(*, user: Any, unit: OrgUnit, year: int) -> QualityPage:
         unit=unit,
         year=year,
         communes=communes,
-        review=q.review(values, units=list(communes), months=q.year_months(year)),
+        review=q.review(
+            values,
+            units=list(communes),
+            months=q.year_months(year),
+            expected={u.pk: _months_valid(u, year) for u in communes.values()},
+        ),
     )
 
 

@@ -95,3 +95,19 @@ def test_small_series_are_not_judged() -> None:
     review = q.review(values, units=[1], months=MONTHS[:2])
     assert review.findings == []
     assert review.scores[1].checks == 2  # the two months are complete, nothing else run
+
+
+def test_a_commune_is_expected_only_in_the_months_it_existed() -> None:
+    values = {k: v for k, v in clean().items() if k[0] != 2 or k[1][1] <= 6}
+    merged = {2: MONTHS[:6]}  # dissolved on 30 June (the 2025 merger)
+    review = q.review(values, units=UNITS, months=MONTHS, expected=merged)
+    assert [f for f in review.findings if f.kind == q.COMPLETENESS] == []
+    assert review.completeness[2] == 100.0 and review.province_completeness == 100.0
+
+
+def test_small_counts_are_not_outliers() -> None:
+    values = {k: (v if k[2] != q.DELIVERIES else 0.0) for k, v in clean().items()}
+    values[(1, (YEAR, 5), q.DELIVERIES)] = 4  # median 0: z is large, but 4 births are noise
+    values[(1, (YEAR, 6), q.DELIVERIES)] = 1
+    review = q.review(values, units=UNITS, months=MONTHS)
+    assert [f for f in review.for_unit(1) if f.kind == q.OUTLIER_OWN] == []
