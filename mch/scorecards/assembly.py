@@ -154,6 +154,7 @@ def plan_scorecard(
     year: int,
     as_of: dt.datetime | None = None,
     plan_unit_only: bool = False,
+    unit_id: int | None = None,
 ) -> Scorecard:
     """The scorecard of ``plan`` for ``year``; ``plan_unit_only`` keeps the plan's own unit
     (the plan page's "Thực hiện" column, the home page) when the user may see it, and
@@ -162,6 +163,14 @@ def plan_scorecard(
     as_of = as_of or timezone.now()
     today = timezone.localtime(as_of).date() if timezone.is_aware(as_of) else as_of.date()
     units = scorecard_units(user=user, plan=plan, year=year)
+    if unit_id is not None:
+        # One unit (the targets × years view); a plan unit that is the sum of communes
+        # keeps them to be summed, and drops them below.
+        units = [
+            u
+            for u in units
+            if u.unit_id == unit_id or (not u.is_plan_unit and _summed_plan(units, unit_id))
+        ]
     if plan_unit_only and units and units[0].is_plan_unit and not units[0].note:
         units = units[:1]
     _, target_rows = plan_target_rows(plan=plan)
@@ -243,7 +252,58 @@ def plan_scorecard(
         rows.append(score)
     if plan_unit_only and any(u.is_plan_unit for u in units):
         units = [u for u in units if u.is_plan_unit]
+    if unit_id is not None:
+        units = [u for u in units if u.unit_id == unit_id]
     return Scorecard(plan=plan, year=year, as_of=as_of, units=units, rows=rows)
+
+
+def _summed_plan(units: list[ScoreUnit], unit_id: int) -> bool:
+    return any(u.unit_id == unit_id and u.is_plan_unit and u.note for u in units)
+
+
+@dataclass(frozen=True)
+class UnitYears:
+    """One unit's targets across the plan's years: ``cards[year]`` holds one cell per row."""
+
+    plan: Plan
+    unit: ScoreUnit
+    years: list[int]
+    cards: dict[int, Scorecard]
+    as_of: dt.datetime
+
+    @property
+    def rows(self) -> list[tuple[ScoreRow, list[tuple[int, Cell | None]]]]:
+        """Each target row of the latest year with its cell for every year."""
+        latest = self.cards[self.years[-1]]
+        out = []
+        for i, row in enumerate(latest.rows):
+            out.append(
+                (row, [(y, self.cards[y].rows[i].cells.get(self.unit.unit_id)) for y in self.years])
+            )
+        return out
+
+    def target_of(self, row_index: int, year: int) -> Target | None:
+        return self.cards[year].rows[row_index].target
+
+
+def unit_years(
+    *, user: Any, plan: Plan, unit_id: int, as_of: dt.datetime | None = None
+) -> UnitYears | None:
+    """The targets × years scorecard of one unit of ``plan`` the user may see (None when
+    the unit is not one of the plan's units in the user's scope): the years of the plan
+    from 2021 (the registers' first year) to this year."""
+    as_of = as_of or timezone.now()
+    today = timezone.localtime(as_of).date() if timezone.is_aware(as_of) else as_of.date()
+    years = list(range(max(plan.period_start, 2021), min(plan.period_end, today.year) + 1))
+    if not years:
+        years = [min(max(today.year, plan.period_start), plan.period_end)]
+    cards = {
+        y: plan_scorecard(user=user, plan=plan, year=y, as_of=as_of, unit_id=unit_id) for y in years
+    }
+    unit = next((u for u in cards[years[-1]].units if u.unit_id == unit_id), None)
+    if unit is None:
+        return None
+    return UnitYears(plan=plan, unit=unit, years=years, cards=cards, as_of=as_of)
 
 
 def _population_code(row: TargetRow) -> str:

@@ -17,6 +17,11 @@ urlpatterns = [
     path("ke-hoach/nhap/", plans.plan_upload, name="plan-import"),
     path("ke-hoach/<slug:slug>/", plans.plan_detail, name="plan-detail"),
     path("ke-hoach/<slug:slug>/bang-diem/", plans.plan_scorecard_view, name="plan-scorecard"),
+    path(
+        "ke-hoach/<slug:slug>/bang-diem/don-vi/<int:unit_id>/",
+        plans.plan_scorecard_unit_view,
+        name="plan-scorecard-unit",
+    ),
     path("ke-hoach/<slug:slug>/xuat.json", plans.plan_export_json, name="plan-export"),
     path("chi-so/", indicators.indicator_index, name="indicator-list"),
     path("chi-so/<slug:code>/", indicators.indicator_detail, name="indicator-detail"),

@@ -77,3 +77,40 @@ def cell_title(cell: Any, symbol: str) -> str:
 @register.filter
 def get_cell(row: Any, unit_id: int) -> Any:
     return row.cells.get(unit_id)
+
+
+@register.simple_tag
+def projection_words(cell: Any, symbol: str, target: str = "") -> str:
+    """The projection a status rests on, in plain words: what the value will be at the
+    milestone if the coming years change as the past complete years did."""
+    projection = getattr(cell, "projection", None)
+    if projection is None:
+        return ""
+    years = projection.years
+    values = {
+        "first": years[0] if years else "",
+        "last": years[-1] if years else "",
+        "year": projection.year,
+        "value": value1(projection.value),
+        "symbol": symbol,
+    }
+    if projection.low is not None and projection.high is not None:
+        text = str(
+            _(
+                "If the coming years change as %(first)s–%(last)s did, in %(year)s the value "
+                "will be about %(value)s%(symbol)s (likely between %(low)s and %(high)s%(symbol)s)."
+            )
+        ) % (values | {"low": value1(projection.low), "high": value1(projection.high)})
+    else:
+        text = (
+            str(
+                _(
+                    "If the coming years change as %(first)s–%(last)s did, in %(year)s the value "
+                    "will be about %(value)s%(symbol)s (two years only: no interval)."
+                )
+            )
+            % values
+        )
+    if target:
+        text += " " + str(_("Target: %(target)s.")) % {"target": target}
+    return text

@@ -28,7 +28,7 @@ from mch.plans.selectors import (
     plan_tasks,
 )
 from mch.plans.services import PlanFileError, plan_export, plan_import
-from mch.scorecards.assembly import NOT_COMPUTABLE, plan_scorecard
+from mch.scorecards.assembly import NOT_COMPUTABLE, plan_scorecard, unit_years
 from mch.scorecards.export import scorecard_csv, scorecard_xlsx
 
 MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024
@@ -173,12 +173,43 @@ def plan_scorecard_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return render(
         request,
-        "web/plans/scorecard.html",
+        "web/plans/_scorecard.html" if request.htmx else "web/plans/scorecard.html",
         {
             "plan": plan,
             "year": year,
             "years": years or [year],
             "scorecard": scorecard,
+            "statuses": STATUS_ORDER,
+        },
+    )
+
+
+@login_required
+def plan_scorecard_unit_view(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
+    """One unit's targets across the plan's years: the value and status of each year
+    against the milestone it is judged by, and the projection to the last target year."""
+    plan = plan_get(user=request.user, slug=slug)
+    card = unit_years(user=request.user, plan=plan, unit_id=unit_id)
+    if card is None:
+        raise Http404("Đơn vị không thuộc kế hoạch hoặc ngoài phạm vi của bạn.")
+    rows = []
+    for index, (row, cells) in enumerate(card.rows):
+        rows.append(
+            {
+                "row": row,
+                "cells": [(y, cell, card.target_of(index, y)) for y, cell in cells],
+                "latest": cells[-1][1],
+            }
+        )
+    return render(
+        request,
+        "web/plans/scorecard_unit.html",
+        {
+            "plan": plan,
+            "card": card,
+            "unit": card.unit,
+            "rows": rows,
+            "this_year": card.years[-1],
             "statuses": STATUS_ORDER,
         },
     )
