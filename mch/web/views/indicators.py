@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -149,21 +150,22 @@ def _ranked(values: list[IndicatorValue], direction: str) -> list[IndicatorValue
     return best_first + [v for v in values if v.value is None]
 
 
-def _csv(indicator: Indicator, rows: list[dict[str, Any]], period: Period) -> HttpResponse:
+def _csv(
+    indicator: Indicator, rows: list[dict[str, Any]], period: Period, kind: str = "xa"
+) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"{indicator.code}-{period.label.replace('/', '-')}-xa.csv"
+    name = f"{indicator.code}-{period.label.replace('/', '-')}-{kind}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # Excel reads UTF-8 with a BOM
     writer = csv.writer(response)
-    writer.writerow(
-        ["ma_xa", "ten_xa", "ky", "tu_so", "mau_so", "gia_tri", "ci_thap", "ci_cao", "it_so_lieu"]
-    )
+    head = ["ma_xa", "ten_xa"] if kind == "xa" else ["ma_nhom", "ten_nhom"]
+    writer.writerow([*head, "ky", "tu_so", "mau_so", "gia_tri", "ci_thap", "ci_cao", "it_so_lieu"])
     for row in rows:
         value: IndicatorValue = row["value"]
         writer.writerow(
             [
-                row["unit"].code,
-                row["unit"].name,
+                row["unit"].code if kind == "xa" else row["code"],
+                row["unit"].name if kind == "xa" else row["name"],
                 period.label,
                 _plain(value.numerator),
                 _plain(value.denominator),
@@ -174,6 +176,47 @@ def _csv(indicator: Indicator, rows: list[dict[str, Any]], period: Period) -> Ht
             ]
         )
     return response
+
+
+XLSX_HEAD = ["Kỳ", "Tử số", "Mẫu số", "Giá trị", "KTC 95% thấp", "KTC 95% cao", "Ít số liệu"]
+
+
+def _xlsx(indicator: Indicator, context: dict[str, Any]) -> HttpResponse:
+    """The page's two tables (communes ranked, population groups), numbers as numbers."""
+    from openpyxl import Workbook
+
+    period: Period = context["period"]
+    book = Workbook()
+    communes = book.active
+    communes.title = "Xã"
+    communes.append(["Mã xã", "Tên xã", *XLSX_HEAD])
+    for row in context["ranked"]:
+        communes.append([row["unit"].code, row["unit"].name, *_xlsx_cells(row["value"], period)])
+    groups = book.create_sheet("Nhóm")
+    groups.append(["Mã nhóm", "Nhóm", *XLSX_HEAD])
+    for row in context["by_group"]:
+        groups.append([row["code"], row["name"], *_xlsx_cells(row["value"], period)])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"{indicator.code}-{period.label.replace('/', '-')}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _xlsx_cells(value: IndicatorValue, period: Period) -> list[Any]:
+    return [
+        period.label,
+        value.numerator,
+        value.denominator,
+        value.value,
+        value.ci_low,
+        value.ci_high,
+        "có" if value.small_numbers else "",
+    ]
 
 
 def _plain(number: float | None) -> str:
@@ -263,6 +306,11 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     if latest is not None:
         context |= _figures(request, indicator, latest)
         context["rebuild_note"] = rebuild_note(latest)
-    if request.GET.get("xuat") == "csv" and context.get("ranked") is not None:
+    export = request.GET.get("xuat")
+    if export == "csv" and context.get("ranked") is not None:
+        if request.GET.get("bang") == "nhom":
+            return _csv(indicator, context["by_group"], context["period"], kind="nhom")
         return _csv(indicator, context["ranked"], context["period"])
+    if export == "xlsx" and context.get("ranked") is not None:
+        return _xlsx(indicator, context)
     return render(request, "web/indicators/detail.html", context)
