@@ -1,0 +1,62 @@
+"""API authentication that tells a locked-out caller so: 429 Too Many Requests with Retry-After.
+
+django-axes locks a user name + address after ``AXES_FAILURE_LIMIT`` failed log-ins. The web
+log-in page shows its own 429 page (``AXES_LOCKOUT_TEMPLATE``), but for HTTP Basic on the API
+Django's ``authenticate()`` swallows the backend's refusal and DRF answers 401, as if the
+password were merely wrong, so a script keeps guessing. Here the failure is checked against
+axes and answered with DRF's ``Throttled`` (429, ``Retry-After`` in seconds).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+
+class LockedOut(exceptions.Throttled):
+    """429 with the cool-off as Retry-After and a message in the caller's language."""
+
+    def __init__(self, seconds: int) -> None:
+        minutes = max(1, math.ceil(seconds / 60))
+        super().__init__(
+            wait=seconds,
+            detail=_(
+                "Too many failed log-in attempts: log-in is locked. "
+                "Try again in %(minutes)s minutes."
+            )
+            % {"minutes": minutes},
+        )
+
+
+def _cool_off_seconds(request: Any) -> int:
+    cool_off = get_cool_off(request)
+    return int(cool_off.total_seconds()) if cool_off else 0
+
+
+def _locked_out(request: Request, username: str) -> bool:
+    django_request = getattr(request, "_request", request)
+    if getattr(request, "axes_locked_out", False) or getattr(
+        django_request, "axes_locked_out", False
+    ):
+        return True
+    return AxesProxyHandler.is_locked(django_request, {"username": username})
+
+
+class BasicAuthentication(authentication.BasicAuthentication):
+    """DRF's HTTP Basic, answering 429 instead of 401 while axes holds the caller locked."""
+
+    def authenticate_credentials(
+        self, userid: str, password: str, request: Request | None = None
+    ) -> tuple[Any, None]:
+        try:
+            return super().authenticate_credentials(userid, password, request)
+        except exceptions.AuthenticationFailed:
+            if request is not None and _locked_out(request, userid):
+                raise LockedOut(_cool_off_seconds(request)) from None
+            raise
