@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from mch.accounts.scope import scope_for
+from mch.indicators.adapter.units import successor_communes
 from mch.orgunits.models import Level, OrgUnit
 from mch.registers.models import AntenatalVisit, Birth, Death, Delivery, Immunisation, Pregnancy
 
@@ -54,7 +55,13 @@ def _communes(unit: OrgUnit, year: int, user: Any) -> dict[int, OrgUnit]:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     units = OrgUnit.objects.in_subtree(unit).filter(level=Level.COMMUNE)
     units = units.exclude(valid_from__gt=end).exclude(valid_to__lt=start)
-    return {u.pk: u for u in scope_for(user).filter(units).order_by("name")}
+    scope = scope_for(user)
+    found = {u.pk: u for u in scope.filter(units).order_by("name")}
+    if not unit.is_valid_on(end):  # dissolved by a reform: the communes now in its area too
+        for commune in successor_communes(unit, end):
+            if scope.contains(commune):
+                found.setdefault(commune.pk, commune)
+    return found
 
 
 def quality_values(*, communes: list[int], year: int) -> dict[q.Key, float]:
