@@ -210,6 +210,7 @@ def plan_scorecard_unit_view(request: HttpRequest, slug: str, unit_id: int) -> H
             "unit": card.unit,
             "rows": rows,
             "this_year": card.years[-1],
+            "current_year": timezone.localdate().year,
             "statuses": STATUS_ORDER,
         },
     )
