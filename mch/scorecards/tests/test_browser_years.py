@@ -14,7 +14,7 @@ from django.urls import reverse
 from mch.scorecards.assembly import unit_years
 
 from .builders import PASSWORD, YEAR, Province, facility_births, vi
-from .test_browser import live_province, page  # noqa: F401  (fixtures)
+from .test_browser import live_province, page  # noqa: F401  (fixtures used by name)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -32,8 +32,10 @@ def _shot(tab, name: str) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.browser
 def test_officer_reads_years_and_switches_year_in_place(
-    page, live_server, live_province: Province
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    page,  # noqa: F811
+    live_server,
+    live_province: Province,  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
     base = live_server.url
     page.goto(base + reverse("login"))
     page.fill("#id_username", live_province.officer.username)

@@ -31,7 +31,7 @@ def test_both_tables_export_as_xlsx_with_numbers(client: Client, rw) -> None:
     response = _get(client, rw.officer, **params)
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Xã", "Nhóm"]
-    communes = [row for row in book["Xã"].iter_rows(min_row=2, values_only=True)]
+    communes = list(book["Xã"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[3], r[4], r[5]) for r in communes] == [
         ("22795", 3, 4, 75.0),
         ("22759", 2, 3, pytest.approx(66.6667, abs=1e-3)),
