@@ -188,6 +188,14 @@ One rule each, applied identically by the forms, the API and the bulk import
   within 1 hour). A province changes the steps by editing the definition (a file of the
   catalogue or the admin's "new version"): that is a new version of the indicator, and
   values keep the version they were computed with.
+- **Per-population rates** (`under5_injury_mortality`, `compute.denominator:
+  {population: "0-4"}`; groups `0`, `1-4`, `0-4`, `15-49`): the denominator is the
+  mid-year population of the unit's communes valid on 1 July (`mch import_population`,
+  see `docs/data-sources.md`), summed over the years the period touches (person-years for
+  several years; a quarter or month uses its year's mid-year population, not annualised).
+  If any commune lacks a figure for any of those years the value is empty with the note
+  "chưa có số liệu dân số", never a number from part of the area; a population group
+  other than everyone has no population figure and no value. Interval: exact Poisson.
 """
 
 

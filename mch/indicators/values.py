@@ -211,10 +211,20 @@ def indicator_values(
                 note = "đang tính lại"
         for _, target in targets:
             target_note = "; ".join(filter(None, [note, *rollups[target.pk].notes]))
+            population = None
+            if spec is not None and spec.population is not None:
+                population = _population(target, spec.population, period)
+                if population is None:
+                    target_note = "; ".join(filter(None, [target_note, POPULATION_MISSING]))
             for group in groups:
                 pair = sums.get((target.pk, group))
                 num, den = pair if pair is not None else (None, None)
-                if pair is not None and not den and not num:
+                if spec is not None and spec.population is not None:
+                    # per-population rate: no number without the population (any group
+                    # but "all" has no population figure)
+                    den = population if group == "all" else None
+                    num = (num or 0) if den is not None else None
+                elif pair is not None and not den and not num:
                     num = den = None
                 res = compute.result(
                     num, den, multiplier=version.multiplier, ci=spec.ci if spec else "none"
@@ -242,6 +252,24 @@ def indicator_values(
                     )
                 )
     return out
+
+
+POPULATION_MISSING = "chưa có số liệu dân số"
+
+
+def _population(unit: OrgUnit, age_group: str, period: Period) -> int | None:
+    """The mid-year population of every year the period touches, summed (person-years
+    for several years; a period under a year uses its year's mid-year population, not
+    annualised); None when a year has no figure."""
+    from mch.orgunits.population import population_total
+
+    total = 0
+    for year in range(period.start.year, period.end.year + 1):
+        value = population_total(unit, year, age_group)
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 def _add(

@@ -163,23 +163,24 @@ def population_import(
             unit_id__in={k[0] for k in parsed}, year__in={k[1] for k in parsed}
         )
     }
-    new, changed = [], []
-    for key, row in parsed.items():
+    new: list[Population] = []
+    changed: list[Population] = []
+    for key, item in parsed.items():
         old = stored.get(key)
         if old is None:
             new.append(
                 Population(
-                    unit=row.unit,
-                    year=row.year,
-                    sex=row.sex,
-                    age_group=row.age_group,
-                    value=row.value,
-                    source=row.source,
+                    unit=item.unit,
+                    year=item.year,
+                    sex=item.sex,
+                    age_group=item.age_group,
+                    value=item.value,
+                    source=item.source,
                     synthetic=synthetic,
                 )
             )
         else:
-            old.value, old.source, old.synthetic = row.value, row.source, synthetic
+            old.value, old.source, old.synthetic = item.value, item.source, synthetic
             changed.append(old)
     Population.objects.bulk_create(new, batch_size=1000)
     Population.objects.bulk_update(changed, ["value", "source", "synthetic"], batch_size=1000)
@@ -227,10 +228,10 @@ def population_total(unit: OrgUnit, year: int, age_group: str, sex: str = "") ->
         found[unit_id][(age, s)] = value
     total = 0
     for pk in communes:
-        value = _commune_value(found[pk], age_group, sex)
-        if value is None:
+        figure = _commune_value(found[pk], age_group, sex)
+        if figure is None:
             return None
-        total += value
+        total += figure
     return total
 
 

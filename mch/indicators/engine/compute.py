@@ -191,7 +191,9 @@ def cells(
         assert spec.denominator is not None
         sides.append((spec.denominator, True))
     else:
-        sides += [(spec.numerator, False), (spec.denominator, True)]  # type: ignore[list-item]
+        sides.append((spec.numerator, False))
+        if spec.denominator is not None:
+            sides.append((spec.denominator, True))
     for count, is_denominator in sides:
         batch = batches.get(batch_key(count)) or FactBatch.empty(count.fact)
         if not len(batch):

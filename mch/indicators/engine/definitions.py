@@ -102,6 +102,7 @@ FACTS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "illness": (("illness_date",), frozenset({"kind", "age_days", "antibiotic", "severe"})),
 }
 CI_METHODS = ("wilson", "poisson_exact", "none")
+POPULATION_GROUPS = ("0", "1-4", "0-4", "15-49")  # orgunits.Population.AgeGroup
 SELECTS = ("all", "latest_per_subject")
 PARAMS = {"immunisation_complete": frozenset({"doses", "before_birthday"})}
 _PROPORTION_KEYS = frozenset({"facts", "date", "where", "select", "numerator", "ci", "params"})
@@ -127,6 +128,9 @@ class ComputeSpec:
     select: str = "all"
     # Proportion form: the numerator is the denominator's facts passing ``numerator.where``.
     within_denominator: bool = False
+    # Per-population rate: the denominator is the mid-year population of this age group
+    # (orgunits.Population), not facts; ``denominator`` is then None.
+    population: str | None = None
 
     @property
     def latest(self) -> bool:
@@ -234,6 +238,16 @@ def parse_compute(raw: Any, label: str) -> tuple[ComputeSpec | None, list[str]]:
         )
         return None, errors
     num = _side(raw["numerator"], f"{label}, numerator", errors)
+    if isinstance(raw["denominator"], dict) and "population" in raw["denominator"]:
+        group = raw["denominator"]["population"]
+        if set(raw["denominator"]) != {"population"} or group not in POPULATION_GROUPS:
+            errors.append(
+                f"{label}, denominator: 'population' phải là một trong "
+                f"{', '.join(POPULATION_GROUPS)} và không kèm khóa khác"
+            )
+        if errors or num is None:
+            return None, errors
+        return ComputeSpec(None, num, str(ci), population=str(group)), []
     den = _side(raw["denominator"], f"{label}, denominator", errors)
     if errors or num is None or den is None:
         return None, errors

@@ -225,3 +225,34 @@ CODES = (
     "underweight_u5",
     "wasting_u5",
 )
+
+
+def injury_mortality_u5(units: Collection[int], start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
+    """(deaths under 5 from an injury, mid-year population 0-4 of the years, or None)."""
+    from mch.orgunits.models import Population
+
+    deaths = 0
+    for d in Death.objects.select_related("person"):
+        if d.residence_unit_id not in units or not _in(d.date, start, end):
+            continue
+        birth = d.person.birth_date
+        linked = Birth.objects.filter(person=d.person).first()
+        if birth is None or (linked is not None and linked.outcome == "stillbirth"):
+            continue
+        if birth <= d.date < nth_birthday(birth, 5) and d.cause_group == "injury":
+            deaths += 1
+    population = 0
+    for year in range(start.year, end.year + 1):
+        for unit in units:
+            rows = {
+                (p.age_group, p.sex): p.value
+                for p in Population.objects.filter(unit_id=unit, year=year)
+            }
+            boys, girls = rows.get(("0-4", "M")), rows.get(("0-4", "F"))
+            if ("0-4", "") in rows:
+                population += rows[("0-4", "")]
+            elif boys is not None and girls is not None:
+                population += boys + girls
+            else:
+                return deaths, None
+    return deaths, population
