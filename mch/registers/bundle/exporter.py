@@ -66,6 +66,11 @@ def _queryset(
     model = MODELS[key]
     if key == "persons":
         rows: QuerySet[Any] = Person.objects.active().filter(people_scope_q(user))
+    elif key == "residences":
+        rows = Residence.objects.filter(people_scope_q(user, "person__"), person__merged_into=None)
+        if unit is not None:
+            rows = rows.filter(person__residence_unit__path__startswith=unit.path)
+        return rows.order_by("person_id", "valid_from", "pk")
     else:
         person = "mother" if key == "births" else "person"
         rows = model._default_manager.filter(people_scope_q(user, f"{person}__"))
@@ -121,6 +126,8 @@ def _rows(spec: FileSpec, rows: QuerySet[Any], language: str) -> Iterable[list[A
         )[:1]
         rows = rows.annotate(_since=Subquery(since))
         lookups += ["_since", "residence_unit__valid_from", "residence_unit__valid_to"]
+    if spec.key == "residences":
+        lookups = ["person__external_id", "unit__code", "village", "valid_from", "valid_to"]
     names = [c.key for c in spec.columns if c.key != "registered_on"]
     for values in rows.values_list(*lookups).iterator(chunk_size=2000):
         found = dict(zip(names, values, strict=False))
@@ -227,7 +234,8 @@ def register_export(
         raise ValueError(f"Không có sổ '{file_key}'.")
     querysets = {key: _queryset(user, key, unit, period) for key in keys}
     for key, rows in querysets.items():
-        _name_records(MODELS[key], rows)
+        if key != "residences":  # a history has no ID of its own
+            _name_records(MODELS[key], rows)
         _parents(key, rows)
     counts: dict[str, int] = {}
     if fmt == "xlsx":

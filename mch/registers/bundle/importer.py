@@ -461,6 +461,8 @@ class _Writer:
             self._send((key,))
 
     def _created(self, key: str) -> list[Row]:
+        if key == "residences":  # sent at the end, once sorted: unchanged histories stay
+            return [row for row in self.checker.rows[key] if row.status == CREATED]
         return [
             row
             for row in self.checker.rows[key]
@@ -587,6 +589,11 @@ class _Writer:
         self.stop()
         if self.failure is not None:
             raise self.failure
+        if self.checker.replaced_residences:
+            # Histories given again with a change: the file's rows replace the stored ones.
+            replaced = sorted(self.checker.replaced_residences)
+            for start in range(0, len(replaced), CHUNK):
+                Residence.objects.filter(pk__in=replaced[start : start + CHUNK]).delete()
         if self.early:
             with connection.cursor() as cursor:  # back to Django's deferred checks
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -657,8 +664,13 @@ class _Writer:
         new: list[Record] = []
         moved: list[Row] = []
         today = timezone.localdate()
+        given = {  # people whose history the residences file gives
+            row.refs["person_id"].pk for row in self.checker.rows["residences"] if row.ok
+        }
         for row in self.checker.rows["persons"]:
             obj = row.obj
+            if obj is not None and obj.pk in given:
+                continue
             if row.status == CREATED:
                 new.append(
                     Record(

@@ -289,6 +289,31 @@ FILES: tuple[FileSpec, ...] = (
         date_column="registered_on",
     ),
     FileSpec(
+        "residences",
+        "noi_o",
+        "Nơi ở theo thời gian (chuyển nơi ở)",
+        "Residence",
+        (
+            PERSON,
+            Column(
+                "commune",
+                "ma_xa",
+                "commune",
+                True,
+                help_vi="Xã nơi người ở trong khoảng thời gian này (hiểu theo ngày bắt đầu)",
+            ),
+            VILLAGE,
+            Column("valid_from", "tu_ngay", "date", True, help_vi="Ngày bắt đầu ở"),
+            Column(
+                "valid_to",
+                "den_ngay",
+                "date",
+                help_vi="Ngày cuối cùng ở; bỏ trống = đang ở (dòng mới nhất, xã như tệp nguoi)",
+            ),
+        ),
+        date_column="valid_from",
+    ),
+    FileSpec(
         "pregnancies",
         "thai_ky",
         "Quản lý thai",

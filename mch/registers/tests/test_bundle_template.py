@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from mch.registers.bundle.reader import read_bundle
-from mch.registers.bundle.spec import FILES
+from mch.registers.bundle.spec import BY_KEY, FILES
 from mch.registers.bundle.template import render_docs, template_workbook
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "register-import.md"
@@ -34,7 +34,7 @@ def test_template_has_a_sheet_per_file_with_help_and_choices() -> None:
     assert book.sheetnames[2:] == [spec.name_vi for spec in FILES]
     deliveries = book["de"]
     headers = [cell.value for cell in deliveries[1]]
-    assert headers == [c.header_vi for c in FILES[3].columns]
+    assert headers == [c.header_vi for c in BY_KEY["deliveries"].columns]
     attendant = deliveries.cell(row=1, column=headers.index("nguoi_do") + 1)
     assert "Bắt buộc" in attendant.comment.text and "Hộ sinh" in attendant.comment.text
     assert any("Danh mục" in str(v.formula1) for v in deliveries.data_validations.dataValidation)

@@ -29,6 +29,7 @@ from ...models import (
     Person,
     PostnatalContact,
     Pregnancy,
+    Residence,
 )
 from ...services.write_scope import Chosen, OutOfScope, Places, WriteScope
 from .. import values as cells
@@ -48,6 +49,7 @@ from ..spec import BY_KEY, ORDER
 
 MODELS: dict[str, type[models.Model]] = {
     "persons": Person,
+    "residences": Residence,
     "pregnancies": Pregnancy,
     "antenatal_visits": AntenatalVisit,
     "deliveries": Delivery,
@@ -272,6 +274,9 @@ class CheckerBase:
         self.streamed_errors: dict[str, list[tuple[int, str, str, str]]] = defaultdict(list)
         self.streamed_rejected = 0
         self._named: dict[str, bool] = {}
+        # Residence histories of the ``residences`` file, by person (``_history_key``).
+        self.history: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
+        self.replaced_residences: set[int] = set()
         self._defaults: dict[type[models.Model], tuple[dict[str, Any], list[str]]] = {}
 
     # ------------------------------------------------------------------ driver
@@ -611,9 +616,20 @@ class CheckerBase:
                 found[person_id].append((start, end, unit_id, village))
         return found
 
+    @staticmethod
+    def _history_key(person: Parent) -> tuple[str, int]:
+        return ("row", id(person)) if isinstance(person, Row) else ("pk", person.pk)
+
     def lived(self, person: Parent, day: dt.date) -> tuple[UnitRef, str]:
-        """``write_scope.residence_on`` for the people of a bundle."""
+        """``write_scope.residence_on`` for the people of a bundle: the history of the
+        ``residences`` file when it gives the person's, else the stored one."""
         who = facts(person)
+        history = self.history.get(self._history_key(person))
+        if history is not None:
+            for start, end, unit_id, village in history:
+                if start <= day and (end is None or end >= day):
+                    return self.in_scope.ref(unit_id), village
+            return self.in_scope.ref(who.residence_unit_id), who.village
         for start, end, unit_id, village in self.past.get(person.pk, ()) if person.pk else ():
             if (start is None or start <= day) and end >= day:
                 return self.in_scope.ref(unit_id), village
@@ -896,6 +912,100 @@ class CheckerBase:
             p.external_id not in closing for p in open_stored.get(person.pk, [])
         )
 
+    # ------------------------------------------------------------------ residence history
+
+    def check_residences(self, rows: list[Row]) -> None:
+        """Where each person lived over time: the rows of a person are her whole history
+        (replacing the stored one), without overlaps, the latest one open and in the
+        commune of ``nguoi``. A person's rows are refused together."""
+        groups: dict[tuple[str, int], tuple[Parent, list[tuple[Row, int]]]] = {}
+        for row in rows:
+            if not row.ok:
+                continue
+            person = self.ref(row, "person_id", "persons")
+            if person is None:
+                continue
+            start: dt.date = row.values["valid_from"]
+            end: dt.date | None = row.values.get("valid_to")
+            if start > self.today:
+                row.error("valid_from", f"Ngày bắt đầu ở {dmy(start)} sau ngày hôm nay.")
+                continue
+            if end is not None and end < start:
+                row.error("valid_to", "Ngày cuối cùng ở trước ngày bắt đầu ở.")
+                continue
+            if not self.person_scoped(row, person):
+                continue
+            code = row.values["commune"]
+            who = facts(person)
+            if end is None and self.communes.codes.get(who.residence_unit_id) == code:
+                unit: int | None = who.residence_unit_id  # the current commune (as moves store it)
+            else:
+                unit = self.commune(row, "commune", start)
+            if unit is None:
+                continue
+            try:
+                self.writer.residence_check(self.in_scope.ref(unit))
+            except OutOfScope as refused:
+                row.error("commune", refused.vi)
+                continue
+            groups.setdefault(self._history_key(person), (person, []))[1].append((row, unit))
+        people = [facts(p).pk for p, _items in groups.values() if facts(p).pk is not None]
+        stored: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        for batch in chunks(people):
+            for pk, person_id, unit_id, village, start, end in Residence.objects.filter(
+                person_id__in=batch
+            ).values_list("pk", "person_id", "unit_id", "village", "valid_from", "valid_to"):
+                stored[person_id].append((pk, unit_id, village, start, end))
+        blanks = _blank_values("residences")
+        for key, (person, items) in groups.items():
+            items.sort(key=lambda item: item[0].values["valid_from"])
+            current = facts(person).residence_unit_id
+            for (before, _u), (after, _v) in zip(items, items[1:], strict=False):
+                end = before.values.get("valid_to")
+                if end is None or end >= after.values["valid_from"]:
+                    after.error(
+                        "valid_from",
+                        f"Khoảng thời gian ở trùng với dòng {before.number} (mỗi ngày chỉ ở một nơi).",
+                    )
+            last, last_unit = items[-1]
+            if last.ok and last.values.get("valid_to") is not None:
+                last.error("valid_to", "Nơi ở mới nhất là nơi đang ở: để trống ngày cuối cùng ở.")
+            elif last.ok and last_unit != current:
+                last.error(
+                    "commune",
+                    "Nơi ở mới nhất phải là xã cư trú hiện nay của người trong tệp nguoi "
+                    f"({self.communes.codes.get(current, '')}).",
+                )
+            if not all(row.ok for row, _unit in items):
+                for row, _unit in items:
+                    if row.ok:
+                        row.error("person_id", "Một dòng nơi ở khác của người này bị từ chối.")
+                continue
+            history = [
+                (
+                    row.values["valid_from"],
+                    row.values.get("valid_to"),
+                    unit,
+                    row.values.get("village") or "",
+                )
+                for row, unit in items
+            ]
+            self.history[key] = history
+            pk = facts(person).pk
+            old = sorted(stored.get(pk, []), key=lambda r: r[3] or dt.date.min) if pk else []
+            same = [(u, v, a, b) for _pk, u, v, a, b in old] == [
+                (u, v, a, b) for a, b, u, v in history
+            ]
+            if not same:
+                self.replaced_residences |= {r[0] for r in old}
+            for row, unit in items:
+                obj = self.build(
+                    row, Residence, {**self.plain(row, "residences", blanks), "unit_id": unit}
+                )
+                obj.village = obj.village or ""
+                obj.link("person_id", person)
+                row.same = same  # type: ignore[attr-defined]
+
     # ------------------------------------------------------------------ what changes
 
     def classify(self) -> None:
@@ -911,6 +1021,9 @@ class CheckerBase:
             for row in rows:
                 if not row.ok or row.obj is None:
                     row.status = REJECTED
+                    continue
+                if key == "residences":
+                    row.status = UNCHANGED if getattr(row, "same", False) else CREATED
                     continue
                 if row.existing is None:
                     row.status = CREATED
