@@ -251,6 +251,7 @@ query log is emptied after each chunk.
 | 2,000 births/year × 3 years (5,823 births) | 194,828 | 768 MB, 14.9 s | 475 MB, 48.9 s (machine busy) |
 | 5,000 births/year × 10 years (49,956 births) | 2,156,928 | 7.23 GB, 3 min 08 s | 1.64 GB, 3 min 42 s |
 
+250,000 births (10.8 million rows): 7.0 GB while checking (was 22.6 GB, out of memory); see bench/README.md.
 SQLite, `mch import_registers DIR` under `/usr/bin/time -v` ("Maximum resident set
 size"), 07/12/2026, 2 cores shared with other work. What is left growing is the held files:
 about 3 KB per person, pregnancy, visit, delivery and birth (250,000 births: about 2.4
