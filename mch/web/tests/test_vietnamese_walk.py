@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
 
 from mch.accounts.models import User
+from mch.aggregate_data import urls as aggregate_urls
 from mch.core.demo import DEMO_USERS, demo_setup
 from mch.indicators.models import Indicator
 from mch.mpdsr import urls as mpdsr_urls
@@ -58,7 +59,7 @@ def main_pages() -> list[str]:
     """The pages without parameters of the three page modules, then one of each kind."""
     fixed = [
         reverse(name)
-        for module in (web_urls, reporting_urls, mpdsr_urls)
+        for module in (web_urls, reporting_urls, mpdsr_urls, aggregate_urls)
         for name in _fixed(module.urlpatterns)
     ]
     person = Person.objects.filter(residence_unit__code="22795").order_by("pk").first()
@@ -79,6 +80,9 @@ def main_pages() -> list[str]:
         reverse("reporting-tasks", args=[plan.slug, plan.period_start]),
         reverse("reporting-board", args=[plan.slug, plan.period_start]),
         reverse("reporting-annual", args=[plan.slug, plan.period_start]),
+        reverse("reporting-quality", args=[plan.slug, plan.period_start]),
+        reverse("plan-scorecard-unit", args=[plan.slug, plan.scope_unit_id]),
+        reverse("aggregate-entry", args=["mch_month", person.residence_unit_id, "2026-10"]),
     ]
 
 
