@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular import openapi
+from drf_spectacular.authentication import BasicScheme
 
 _ERROR_SCHEMA = {
     "type": "object",
@@ -54,3 +55,10 @@ class AutoSchema(openapi.AutoSchema):
                 },
             )
         return operation
+
+
+class LockoutBasicScheme(BasicScheme):
+    """The API's HTTP Basic (mch.accounts.authentication, 429 when locked out) is documented
+    as DRF's: the same ``basicAuth`` security scheme."""
+
+    target_class = "mch.accounts.authentication.BasicAuthentication"

@@ -93,6 +93,11 @@ def test_same_seed_same_bytes_other_seed_other_data(clean: Path, tmp_path: Path)
     assert (tmp_path / "other" / "persons.csv").read_bytes() != (clean / "persons.csv").read_bytes()
 
 
+# Files the generator leaves empty (header only): it makes no moves of residence yet, so
+# every person's residence is the commune in persons.csv (docs/register-import.md).
+NOT_GENERATED = {"residences"}
+
+
 def test_every_file_has_the_spec_headers_and_valid_values(clean: Path) -> None:
     ids: dict[str, set[str]] = {}
     for spec in FILES:
@@ -100,6 +105,9 @@ def test_every_file_has_the_spec_headers_and_valid_values(clean: Path) -> None:
         with (clean / f"{spec.key}.csv").open(encoding="utf-8") as handle:
             header = handle.readline().strip().split(",")
         assert header == [c.key for c in spec.columns]
+        if spec.key in NOT_GENERATED:
+            assert not rows, f"{spec.key} is generated now: check its values here"
+            continue
         assert rows, spec.key
         ids[spec.key] = {row["id"] for row in rows}
         assert len(ids[spec.key]) == len(rows)
