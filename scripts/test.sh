@@ -41,9 +41,9 @@ declare -A pids
 for db in ${TEST_DATABASES:-sqlite postgres}; do
   echo "==> pytest on $db (started)"
   if [ "$db" = "postgres" ]; then
-    DATABASE_URL="$POSTGRES_URL" "$PY" -m pytest -q -p no:randomly "$@" >"$logs/$db.log" 2>&1 &
+    DATABASE_URL="$POSTGRES_URL" "$PY" -m pytest -q -p no:randomly --durations=15 "$@" >"$logs/$db.log" 2>&1 &
   else
-    env -u DATABASE_URL "$PY" -m pytest -q "$@" >"$logs/$db.log" 2>&1 &
+    env -u DATABASE_URL "$PY" -m pytest -q --durations=15 "$@" >"$logs/$db.log" 2>&1 &
   fi
   pids[$db]=$!
 done
