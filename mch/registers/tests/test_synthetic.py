@@ -94,7 +94,7 @@ def test_same_seed_same_bytes_other_seed_other_data(clean: Path, tmp_path: Path)
 
 
 # Files the generator leaves empty (header only): it makes no moves of residence yet, so
-# every person's residence is the commune in persons.csv (docs/register-import.md).
+# every person's residence is the commune in persons.csv.
 NOT_GENERATED = {"residences"}
 
 
