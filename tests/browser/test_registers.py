@@ -36,8 +36,10 @@ def log_in(page, base: str, username: str) -> None:
 
 
 def save(page) -> None:
-    page.get_by_role("button", name="Lưu", exact=True).click()
-    page.wait_for_load_state()
+    """Submit the form and wait for the answer page: the click alone returns before the
+    server has saved, and reading the database then races the request."""
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu", exact=True).click()
 
 
 def on_worklist(page, base: str, slug: str, name: str) -> bool:

@@ -50,13 +50,13 @@ def test_officer_reads_the_five_plans_and_switches_language(page, live_server, d
     if SCREENS:
         page.screenshot(path=os.path.join(SCREENS, "browser-plan.png"), full_page=True)
 
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     assert page.get_by_role("heading", name="Objectives and targets").is_visible()
     assert page.locator("nav").get_by_text("Plans", exact=True).is_visible()
 
-    page.get_by_role("button", name="Tiếng Việt").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tiếng Việt").click()
     assert page.get_by_role("heading", name="Mục tiêu và chỉ tiêu").is_visible()
 
 
