@@ -121,6 +121,44 @@ class Section:
     name_en: str
 
 
+def _head(
+    entry: Mapping[str, Any],
+    kind: str,
+    i: int,
+    seen: Mapping[str, Any],
+    duplicate: str,
+    problems: list[str],
+) -> tuple[str, str]:
+    """The entry's code ("" when invalid) and how messages name it (``forms #2 (mch_month)``)."""
+    code = str(entry.get("code", ""))
+    where = f"{kind} #{i} ({code or '?'})"
+    if not _CODE.match(code):
+        problems.append(f"{where}: mã không hợp lệ")
+        return "", where
+    if code in seen:
+        problems.append(f"{where}: {duplicate}")
+    return code, where
+
+
+def _date(value: Any) -> dt.date | None:
+    """A YAML date or an ISO string; None otherwise."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dt.date) else None
+
+
+def _names(entry: Mapping[str, Any], code: str, dhis2: str) -> tuple[str, str, str]:
+    """(name_vi, name_en, dhis2), each defaulting as the file format says."""
+    return (
+        str(entry.get("name_vi", code)),
+        str(entry.get("name_en", code)),
+        str(entry.get("dhis2", dhis2)),
+    )
+
+
 class Definitions:
     """The parsed definitions (from the file or a stored version's ``data``)."""
 
@@ -157,13 +195,8 @@ class Definitions:
                 problems.append(f"'deadlines_working_days.{level}' phải là số ngày làm việc")
             else:
                 self.deadline_days[level] = value
-        until = data.get("district_step_until")
-        if isinstance(until, str):
-            try:
-                until = dt.date.fromisoformat(until)
-            except ValueError:
-                until = None
-        if not isinstance(until, dt.date):
+        until = _date(data.get("district_step_until"))
+        if until is None:
             problems.append("'district_step_until' phải là một ngày (YYYY-MM-DD)")
             until = dt.date(2025, 7, 1)
         self.district_step_until: dt.date = until
@@ -172,13 +205,9 @@ class Definitions:
             raise DefinitionsError(problems)
 
     def _category(self, entry: Mapping[str, Any], i: int, problems: list[str]) -> None:
-        code = str(entry.get("code", ""))
-        where = f"categories #{i} ({code or '?'})"
-        if not _CODE.match(code):
-            problems.append(f"{where}: mã không hợp lệ")
+        code, where = _head(entry, "categories", i, self.categories, "mã bị trùng", problems)
+        if not code:
             return
-        if code in self.categories:
-            problems.append(f"{where}: mã bị trùng")
         options = []
         seen: set[str] = set()
         for option in entry.get("options") or []:
@@ -187,23 +216,10 @@ class Definitions:
                 problems.append(f"{where}: mã lựa chọn '{ocode}' không hợp lệ hoặc bị trùng")
                 continue
             seen.add(ocode)
-            options.append(
-                Option(
-                    ocode,
-                    str(option.get("name_vi", ocode)),
-                    str(option.get("name_en", ocode)),
-                    str(option.get("dhis2", ocode.upper())),
-                )
-            )
+            options.append(Option(ocode, *_names(option, ocode, ocode.upper())))
         if not options:
             problems.append(f"{where}: không có lựa chọn nào")
-        self.categories[code] = Category(
-            code,
-            str(entry.get("name_vi", code)),
-            str(entry.get("name_en", code)),
-            str(entry.get("dhis2", code.upper())),
-            tuple(options),
-        )
+        self.categories[code] = Category(code, *_names(entry, code, code.upper()), tuple(options))
 
     def _terms(self, raw: Any, where: str, problems: list[str]) -> tuple[Term, ...]:
         if not isinstance(raw, list) or not raw:
@@ -224,13 +240,9 @@ class Definitions:
         return tuple(terms)
 
     def _element(self, entry: Mapping[str, Any], i: int, problems: list[str]) -> None:
-        code = str(entry.get("code", ""))
-        where = f"elements #{i} ({code or '?'})"
-        if not _CODE.match(code):
-            problems.append(f"{where}: mã không hợp lệ")
+        code, where = _head(entry, "elements", i, self.elements, "mã chỉ tiêu bị trùng", problems)
+        if not code:
             return
-        if code in self.elements:
-            problems.append(f"{where}: mã chỉ tiêu bị trùng")
         unknown = set(entry) - {
             "code",
             "section",
@@ -253,16 +265,8 @@ class Definitions:
                 problems.append(f"{where}: không có nhóm phân tổ '{cat}'")
             else:
                 categories.append(self.categories[cat])
-        element = Element(
-            code,
-            section,
-            str(entry.get("name_vi", code)),
-            str(entry.get("name_en", code)),
-            str(entry.get("dhis2", "MCH_" + code.upper())),
-            tuple(categories),
-            (),
-            {},
-        )
+        names = _names(entry, code, "MCH_" + code.upper())
+        cells_of = Element(code, section, *names, tuple(categories), (), {}).cells
         prefill = entry.get("prefill") or {}
         total: tuple[Term, ...] = ()
         cells: dict[str, tuple[Term, ...]] = {}
@@ -271,32 +275,19 @@ class Definitions:
                 problems.append(f"{where}: 'prefill' chỉ có 'total' hoặc 'cells'")
             if "total" in prefill:
                 total = self._terms(prefill["total"], where, problems)
-            known = {cell.code for cell in element.cells}
+            known = {cell.code for cell in cells_of}
             for cell_code, raw in (prefill.get("cells") or {}).items():
                 if cell_code not in known:
                     problems.append(
                         f"{where}: ô '{cell_code}' không thuộc các phân tổ của chỉ tiêu"
                     )
                 cells[str(cell_code)] = self._terms(raw, where, problems)
-        self.elements[code] = Element(
-            element.code,
-            element.section,
-            element.name_vi,
-            element.name_en,
-            element.dhis2,
-            element.categories,
-            total,
-            cells,
-        )
+        self.elements[code] = Element(code, section, *names, tuple(categories), total, cells)
 
     def _form(self, entry: Mapping[str, Any], i: int, problems: list[str]) -> None:
-        code = str(entry.get("code", ""))
-        where = f"forms #{i} ({code or '?'})"
-        if not _CODE.match(code):
-            problems.append(f"{where}: mã không hợp lệ")
+        code, where = _head(entry, "forms", i, self.forms, "mã biểu mẫu bị trùng", problems)
+        if not code:
             return
-        if code in self.forms:
-            problems.append(f"{where}: mã biểu mẫu bị trùng")
         period = entry.get("period")
         if period not in PERIOD_KINDS:
             problems.append(f"{where}: 'period' phải là một trong {', '.join(PERIOD_KINDS)}")
@@ -310,9 +301,7 @@ class Definitions:
             problems.append(f"{where}: không có chỉ tiêu nào")
         self.forms[code] = Form(
             code,
-            str(entry.get("name_vi", code)),
-            str(entry.get("name_en", code)),
-            str(entry.get("dhis2", "MCH_" + code.upper())),
+            *_names(entry, code, "MCH_" + code.upper()),
             str(period),
             tuple(n for n in names if n in self.elements),
         )
@@ -382,13 +371,8 @@ def load_holidays_file(path: Path | str | None = None) -> tuple[str, list[Holida
     seen: set[dt.date] = set()
     for key, saturday in (("holidays", False), ("working_saturdays", True)):
         for i, entry in enumerate(raw.get(key) or [], 1):
-            day = entry.get("date") if isinstance(entry, Mapping) else None
-            if isinstance(day, str):
-                try:
-                    day = dt.date.fromisoformat(day)
-                except ValueError:
-                    day = None
-            if not isinstance(day, dt.date):
+            day = _date(entry.get("date") if isinstance(entry, Mapping) else None)
+            if day is None:
                 problems.append(f"{file.name}: {key} #{i}: ngày không hợp lệ")
                 continue
             if day in seen:
