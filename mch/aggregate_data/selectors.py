@@ -18,7 +18,14 @@ from mch.registers.models import AuditEntry, Person
 from . import access, registry
 from .deadlines import Calendar, deadline, timeliness
 from .models import PeriodicReport, ReportStatus
-from .services import calendar, definitions_current, definitions_of, reporting_level
+from .rollup import Rollup, is_rollup_unit, rollup
+from .services import (
+    calendar,
+    definitions_current,
+    definitions_of,
+    district_step_applies,
+    reporting_level,
+)
 
 
 def reports_visible(*, user: Any) -> QuerySet[PeriodicReport]:
@@ -107,12 +114,19 @@ class GridCell:
     register: int | None
     error: str = ""
     raw: str | None = None
+    lower: int | None = None  # the sum of the communes' counted reports (province, district)
 
     @property
     def difference(self) -> int | None:
         if self.value is None or self.register is None:
             return None
         return self.value - self.register
+
+    @property
+    def lower_difference(self) -> int | None:
+        if self.value is None or self.lower is None:
+            return None
+        return self.value - self.lower
 
     @property
     def shown(self) -> str:
@@ -162,6 +176,7 @@ class EntryPage:
     can_reopen: bool
     due: dt.date
     district_step: bool
+    rollup: Rollup | None = None  # the communes' reports, for a province's or district's
 
 
 def entry_page(
@@ -184,7 +199,18 @@ def entry_page(
         defs = definitions_of(report.version_id)
     form = defs.form(form_code)
     elements = defs.form_elements(form)
-    keeps = unit_keeps_registers(unit)
+    lower = (
+        rollup(
+            user=user,
+            form_code=form_code,
+            unit=unit,
+            period=period,
+            district_step=period.end < defs.district_step_until,
+        )
+        if is_rollup_unit(unit)
+        else None
+    )
+    keeps = lower is None and unit_keeps_registers(unit)
     cells_reg, totals_reg = (
         register_values(user=user, unit=unit, period=period, elements=elements)
         if keeps
@@ -214,7 +240,7 @@ def entry_page(
             name = f"{element.code}/{cell.code}"
             value = saved.get(key)
             if prefilled and value is None:
-                value = cells_reg.get(key)
+                value = lower.sums.get(key) if lower is not None else cells_reg.get(key)
             raw = posted.get(name) if posted is not None else None
             if posted is not None:
                 from .services import _parse_value
@@ -230,15 +256,19 @@ def entry_page(
                     cells_reg.get(key),
                     (errors or {}).get(name, ""),
                     raw,
+                    lower.sums.get(key) if lower is not None else None,
                 )
             )
         grid_section.elements.append(
             GridElement(element.code, element.name(lang), cells, totals_reg.get(element.code))
         )
     status = report.status if report else ReportStatus.DRAFT
-    district_step = period.end < defs.district_step_until
+    district_step = district_step_applies(defs, period.end, unit)
     can_enter = access.can_enter(user, unit)
-    can_approve = access.can_approve(user, unit)
+    can_approve = access.can_approve(
+        user, unit, submitted_by_id=report.submitted_by_id if report else None
+    )
+    can_reopen = access.can_approve(user, unit)
     due = deadline(
         period_end=period.end,
         working_days=defs.deadline_days[reporting_level(unit)],
@@ -251,14 +281,15 @@ def entry_page(
         report=report,
         sections=list(sections.values()),
         keeps_registers=keeps,
-        prefilled=prefilled and bool(cells_reg),
+        prefilled=prefilled and bool(lower.sums if lower is not None else cells_reg),
         can_edit=can_enter and status == ReportStatus.DRAFT,
         can_submit=can_enter and status == ReportStatus.DRAFT,
         can_approve=can_approve
         and status in (ReportStatus.SUBMITTED, ReportStatus.DISTRICT_APPROVED),
-        can_reopen=can_approve and status != ReportStatus.DRAFT and report is not None,
+        can_reopen=can_reopen and status != ReportStatus.DRAFT and report is not None,
         due=due,
         district_step=district_step,
+        rollup=lower,
     )
 
 
@@ -311,6 +342,19 @@ def report_units(*, user: Any, on: dt.date, level: str = "commune") -> list[OrgU
     """The units of ``level`` valid on ``on`` that the user sees (whose reports are expected)."""
     scope = Scope.for_user(user)
     return list(scope.filter(OrgUnit.objects.at_level(level).valid_on(on)).order_by("name"))
+
+
+def rollup_units(*, user: Any, periods: Sequence[Period]) -> list[OrgUnit]:
+    """The provinces (and, when a period has the district step, the districts) the user
+    sees whose own reports sum their communes', valid in the newest period."""
+    if not periods:
+        return []
+    _, defs = definitions_current()
+    newest = max(periods, key=lambda p: p.end)
+    units = report_units(user=user, on=newest.end, level="province")
+    if min(p.end for p in periods) < defs.district_step_until:
+        units += report_units(user=user, on=min(p.end for p in periods), level="district")
+    return units
 
 
 def timeliness_table(

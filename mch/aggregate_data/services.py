@@ -111,7 +111,14 @@ def reporting_level(unit: OrgUnit) -> str:
     return unit.level if unit.level in registry.LEVELS else "province"
 
 
-def district_step_applies(defs: registry.Definitions, period_end: dt.date) -> bool:
+def district_step_applies(
+    defs: registry.Definitions, period_end: dt.date, unit: OrgUnit | None = None
+) -> bool:
+    """Whether a commune's report of a period ending ``period_end`` is checked by its
+    district before the province approves it (a district's or province's own report
+    is approved in one step)."""
+    if unit is not None and reporting_level(unit) != "commune":
+        return False
     return period_end < defs.district_step_until
 
 
@@ -298,6 +305,37 @@ def report_values_save(
     return report
 
 
+@transaction.atomic
+def report_values_from_communes(
+    *, user: Any, form_code: str, unit: OrgUnit, period: Period
+) -> PeriodicReport:
+    """A province's (district's) draft set to the sums of its communes' counted reports:
+    every cell of the form replaced, a cell no counted commune reported emptied."""
+    from .rollup import is_rollup_unit, rollup
+
+    if not is_rollup_unit(unit):
+        raise ValidationError("Chỉ báo cáo của tỉnh (huyện) được tổng hợp từ các xã.")
+    _, defs = definitions_current()
+    lower = rollup(
+        user=user,
+        form_code=form_code,
+        unit=unit,
+        period=period,
+        district_step=period.end < defs.district_step_until,
+    )
+    if not lower.counted:
+        raise ValidationError("Chưa có báo cáo xã nào được duyệt: chưa tổng hợp được.")
+    form = defs.form(form_code)
+    values = {
+        (element.code, cell.code): lower.sums.get((element.code, cell.code))
+        for element in defs.form_elements(form)
+        for cell in element.cells
+    }
+    return report_values_save(
+        user=user, form_code=form_code, unit=unit, period=period, values=values
+    )
+
+
 def _submit(
     *, user: Any, report: PeriodicReport, defs: registry.Definitions, now: dt.datetime | None
 ) -> None:
@@ -344,12 +382,14 @@ def report_approve(
     """Submitted → approved, or for periods before 1 July 2025 submitted → checked by the
     district → approved by the province. An approved report is locked."""
     report = _locked(report)
-    if not access.can_approve(user, report.unit):
+    if not access.can_approve(user, report.unit, submitted_by_id=report.submitted_by_id):
+        if report.unit.level == "province" and access.can_approve(user, report.unit):
+            raise PermissionDenied("Báo cáo của tỉnh do một cán bộ tỉnh khác với người nộp duyệt.")
         raise PermissionDenied("Tài khoản này không duyệt báo cáo của đơn vị này.")
     defs = definitions_of(report.version_id)
     moment = now or timezone.now()
     before = report.status
-    district_step = district_step_applies(defs, report.period_end)
+    district_step = district_step_applies(defs, report.period_end, report.unit)
     if report.status == ReportStatus.SUBMITTED and district_step:
         report.status = ReportStatus.DISTRICT_APPROVED
         report.district_approved_at, report.district_approved_by = moment, user

@@ -38,6 +38,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     form = defs.form(form_code)
     periods = periods_ended(form.period, timezone.localdate(), PERIOD_COUNT)
     table = selectors.timeliness_table(user=request.user, form_code=form_code, periods=periods)
+    upper = selectors.timeliness_table(
+        user=request.user,
+        form_code=form_code,
+        periods=periods,
+        units=selectors.rollup_units(user=request.user, periods=periods),
+    )
     current = list(periods_ended(form.period, timezone.localdate() + _one_period(form.period), 1))
     return render(
         request,
@@ -47,6 +53,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "defs": defs,
             "form": form,
             "table": table,
+            "upper": upper,
             "labels": [(period_label(p), period_token(p)) for p in periods],
             "current": [(period_label(p), period_token(p)) for p in current if p not in periods],
             "can_import": getattr(request.user, "role", "") in ("province_officer", "commune_staff")
@@ -110,6 +117,11 @@ def entry(request: HttpRequest, form: str, unit_id: int, token: str) -> HttpResp
                     request,
                     _("Periodic report submitted.") if action == "submit" else _("Draft saved."),
                 )
+            elif action == "rollup":
+                services.report_values_from_communes(
+                    user=request.user, form_code=form, unit=unit, period=period
+                )
+                messages.success(request, _("Values replaced by the sums of the communes."))
             elif action == "approve" and report is not None:
                 report = services.report_approve(user=request.user, report=report)
                 messages.success(
@@ -200,6 +212,7 @@ def export(request: HttpRequest, form: str, token: str, fmt: str) -> HttpRespons
         form_code=form,
         periods=[period],
         approved_only=request.GET.get("da-duyet") == "1",
+        unit_id=int(request.GET["don-vi"]) if request.GET.get("don-vi", "").isdigit() else None,
     )
     try:
         if fmt == "xml":

@@ -33,12 +33,20 @@ class ExportGroup:
 
 
 def export_groups(
-    *, user: Any, form_code: str, periods: Sequence[Period], approved_only: bool = False
+    *,
+    user: Any,
+    form_code: str,
+    periods: Sequence[Period],
+    approved_only: bool = False,
+    unit_id: int | None = None,
 ) -> list[ExportGroup]:
-    """The reports of ``form_code`` for ``periods`` that the user sees, with their values."""
+    """The reports of ``form_code`` for ``periods`` that the user sees, with their values
+    (``unit_id``: only that unit's, e.g. the province's own report for the national DHIS2)."""
     reports = reports_visible(user=user).filter(
         form_code=form_code, period_start__in=[p.start for p in periods]
     )
+    if unit_id is not None:
+        reports = reports.filter(unit_id=unit_id)
     if approved_only:
         reports = reports.filter(status=ReportStatus.APPROVED)
     out = []
