@@ -24,6 +24,8 @@ Checks and their thresholds (all in ``Thresholds``, documented in the README):
   ``ratio_tolerance`` (33 %): first antenatal visits vs deliveries, BCG doses vs live
   births; plus rules that hold everywhere: live births per delivery within 0.9–1.1
   (twins are one delivery), deaths under 1 fewer than live births.
+- **Timeliness** (aggregate reports only): each month a unit reported, whether its first
+  submission came by the deadline (``timeliness``, computed by the caller from the days off).
 - **Score** per unit: 100 × passed checks / checks run, every check counted once.
 """
 
@@ -54,11 +56,13 @@ ELEMENT_NAMES = {
 }
 
 COMPLETENESS = "completeness"
+TIMELINESS = "timeliness"
 OUTLIER_OWN = "outlier_own"
 OUTLIER_PROVINCE = "outlier_province"
 CONSISTENCY = "consistency"
 KIND_NAMES = {
     COMPLETENESS: "Thiếu số liệu",
+    TIMELINESS: "Nộp muộn",
     OUTLIER_OWN: "Giá trị bất thường so với chính đơn vị",
     OUTLIER_PROVINCE: "Giá trị bất thường so với cả tỉnh",
     CONSISTENCY: "Không nhất quán",
@@ -141,10 +145,15 @@ def review(
     months: Iterable[Month],
     thresholds: Thresholds | None = None,
     expected: Mapping[int, Iterable[Month]] | None = None,
+    timeliness: Mapping[tuple[int, Month], bool] | None = None,
+    missing_text: Mapping[tuple[int, Month], str] | None = None,
 ) -> QualityReview:
     """Every check over ``values`` for ``units`` and ``months`` (the period reviewed).
     ``expected``: the months each unit must report (a commune created or merged during the
-    period reports only while it exists); default every month."""
+    period reports only while it exists); default every month. ``timeliness``: for a unit's
+    month reported, whether it came by the deadline (True) or late (False).
+    ``missing_text``: what a completeness finding says for a unit's month (default: no
+    record in the registers)."""
     t = thresholds or Thresholds()
     unit_ids, month_list = list(units), sorted(months)
     due = {u: set(expected[u]) if expected and u in expected else set(month_list) for u in unit_ids}
@@ -180,10 +189,27 @@ def review(
                         COMPLETENESS,
                         unit,
                         "",
-                        f"Không có bản ghi nào trong sổ tháng {_month_text(month)}.",
+                        (missing_text or {}).get(
+                            (unit, month),
+                            f"Không có bản ghi nào trong sổ tháng {_month_text(month)}.",
+                        ),
                         month=month,
                     ),
                 )
+    for (unit, month), on_time in sorted((timeliness or {}).items()):
+        if unit in scores and month in due[unit]:
+            check(
+                unit,
+                None
+                if on_time
+                else Finding(
+                    TIMELINESS,
+                    unit,
+                    "",
+                    f"Báo cáo tháng {_month_text(month)} nộp sau hạn.",
+                    month=month,
+                ),
+            )
 
     # outliers against the unit's own history
     for unit in unit_ids:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -39,6 +40,7 @@ class QualityPage:
     year: int
     communes: dict[int, OrgUnit]
     review: q.QualityReview
+    values: Mapping[q.Key, float] = field(default_factory=dict)  # what the checks read
 
     def ranked(self) -> list[tuple[OrgUnit, q.UnitScore, float]]:
         """Communes, worst score first."""
@@ -51,7 +53,7 @@ class QualityPage:
         )
 
 
-def _communes(unit: OrgUnit, year: int, user: Any) -> dict[int, OrgUnit]:
+def plan_communes(unit: OrgUnit, year: int, user: Any) -> dict[int, OrgUnit]:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     units = OrgUnit.objects.in_subtree(unit).filter(level=Level.COMMUNE)
     units = units.exclude(valid_from__gt=end).exclude(valid_to__lt=start)
@@ -101,7 +103,7 @@ def quality_values(*, communes: list[int], year: int) -> dict[q.Key, float]:
     return values
 
 
-def _months_valid(unit: OrgUnit, year: int) -> list[q.Month]:
+def months_valid(unit: OrgUnit, year: int) -> list[q.Month]:
     """The months of ``year`` the commune existed in (the 2025 merger ends some in June)."""
     months = []
     for y, m in q.year_months(year):
@@ -116,7 +118,7 @@ def _months_valid(unit: OrgUnit, year: int) -> list[q.Month]:
 def quality_page(*, user: Any, unit: OrgUnit, year: int) -> QualityPage:
     if not scope_for(user).contains(unit):
         raise PermissionDenied
-    communes = _communes(unit, year, user)
+    communes = plan_communes(unit, year, user)
     values = quality_values(communes=list(communes), year=year)
     return QualityPage(
         unit=unit,
@@ -126,7 +128,7 @@ def quality_page(*, user: Any, unit: OrgUnit, year: int) -> QualityPage:
             values,
             units=list(communes),
             months=q.year_months(year),
-            expected={u.pk: _months_valid(u, year) for u in communes.values()},
+            expected={u.pk: months_valid(u, year) for u in communes.values()},
         ),
     )
 

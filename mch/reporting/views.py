@@ -306,15 +306,29 @@ def annual_report_download(request: HttpRequest, slug: str, year: int, kind: str
 
 @login_required
 def data_quality(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    """Data quality of the register-derived values for the plan's unit and year."""
+    """Data quality for the plan's unit and year: of the register-derived values, or
+    (``?nguon=bao-cao``) of the approved periodic reports."""
     from . import quality as q
-    from .quality_data import fix_link, quality_page
+    from . import quality_aggregate, quality_data
 
     if not can_see_board(request.user):
         raise PermissionDenied
     plan = _plan_year(request, slug, year)
-    page = quality_page(user=request.user, unit=plan.scope_unit, year=year)
-    by_kind = dict.fromkeys(q.KIND_NAMES, 0)
+    source = "bao-cao" if request.GET.get("nguon") == "bao-cao" else "so"
+    if source == "bao-cao":
+        page = quality_aggregate.aggregate_quality_page(
+            user=request.user, unit=plan.scope_unit, year=year
+        )
+
+        def link(f: q.Finding) -> str:
+            return quality_aggregate.fix_link(f, year, page.values)
+    else:
+        page = quality_data.quality_page(user=request.user, unit=plan.scope_unit, year=year)
+
+        def link(f: q.Finding) -> str:
+            return quality_data.fix_link(f, year)
+
+    by_kind = {k: 0 for k in q.KIND_NAMES if source == "bao-cao" or k != q.TIMELINESS}
     for finding in page.review.findings:
         by_kind[finding.kind] += 1
     communes = [
@@ -323,7 +337,7 @@ def data_quality(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "score": score,
             "completeness": completeness,
             "findings": [
-                {"f": f, "link": fix_link(f, year), "element": q.ELEMENT_NAMES.get(f.element, "")}
+                {"f": f, "link": link(f), "element": q.ELEMENT_NAMES.get(f.element, "")}
                 for f in score.findings
             ],
         }
@@ -339,6 +353,7 @@ def data_quality(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "page": page,
             "communes": communes,
             "by_kind": [(q.KIND_NAMES[k], n) for k, n in by_kind.items()],
+            "source": source,
             "thresholds": q.Thresholds(),
             "nav_section": "reporting",
         },
