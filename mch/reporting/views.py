@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -304,6 +305,27 @@ def annual_report_download(request: HttpRequest, slug: str, year: int, kind: str
     return response
 
 
+def _finding_rows(findings: list[Any], link: Callable[[Any], str]) -> list[dict[str, Any]]:
+    """One row per finding, except a unit's months missing or late: one row per kind with
+    a link per month (a year of missing reports is one line, not twelve)."""
+    from . import quality as q
+
+    rows: list[dict[str, Any]] = []
+    grouped: dict[str, dict[str, Any]] = {}
+    for f in findings:
+        if f.kind in (q.COMPLETENESS, q.TIMELINESS) and f.month is not None:
+            row = grouped.get(f.kind)
+            if row is None:
+                row = grouped[f.kind] = {"f": f, "months": []}
+                rows.append(row)
+            row["months"].append(
+                {"label": f"{f.month[1]:02d}/{f.month[0]}", "link": link(f), "message": f.message}
+            )
+        else:
+            rows.append({"f": f, "link": link(f), "months": []})
+    return rows
+
+
 @login_required
 def data_quality(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """Data quality for the plan's unit and year: of the register-derived values, or
@@ -336,10 +358,7 @@ def data_quality(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "unit": unit,
             "score": score,
             "completeness": completeness,
-            "findings": [
-                {"f": f, "link": link(f), "element": q.ELEMENT_NAMES.get(f.element, "")}
-                for f in score.findings
-            ],
+            "findings": _finding_rows(score.findings, link),
         }
         for unit, score, completeness in page.ranked()
     ]
