@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "mch.web",
     "mch.mpdsr",
     "mch.aggregate_data",
+    "mch.reported_values",
 ]
 
 MIDDLEWARE = [

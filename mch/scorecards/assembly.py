@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone
@@ -54,6 +54,12 @@ class Cell:
     reason: str
     threshold: float | None
     projection: ts.Projection | None
+    # Which series the value and status come from (mch.reported_values.rules: registers,
+    # survey, reported, approved_aggregate; "" when none), how that figure was made, and
+    # the other series' values of the year, shown beside it and never mixed in.
+    source: str = ""
+    detail: str = ""
+    others: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -250,6 +256,17 @@ def plan_scorecard(
                 score, unit.unit_id, found, sorted(years), year, today
             )
         rows.append(score)
+    _with_other_sources(
+        user=user,
+        rows=rows,
+        units=units,
+        years=sorted(y for y in years if y <= today.year),
+        year=year,
+        today=today,
+        versions=versions,
+        found=found,
+        commune_ids=commune_ids,
+    )
     if plan_unit_only and any(u.is_plan_unit for u in units):
         units = [u for u in units if u.is_plan_unit]
     if unit_id is not None:
@@ -360,4 +377,106 @@ def _cell(
         reason=status.reason,
         threshold=status.threshold,
         projection=status.projection,
+        source="registers" if current is not None and current.value is not None else "",
     )
+
+
+def _with_other_sources(
+    *,
+    user: Any,
+    rows: list[ScoreRow],
+    units: list[ScoreUnit],
+    years: list[int],
+    year: int,
+    today: dt.date,
+    versions: dict[str, IndicatorVersion],
+    found: dict[tuple[str, str, int, int], Any],
+    commune_ids: list[int],
+) -> None:
+    """The series that do not come from the registers (surveys, policy and workforce
+    reports, approved periodic reports: ``mch.reported_values.series``). Per unit and row,
+    the indicator's precedence (``rules.choose_series``) picks the one series the cell is
+    judged on; the other series' values of the year ride along in ``Cell.others``."""
+    from mch.reported_values import rules as rv
+    from mch.reported_values.series import UnitSpec, other_series
+
+    if not rows or not units or not years:
+        return
+    wanted = {
+        r.indicator_code: versions[r.indicator_code] for r in rows if r.indicator_code in versions
+    }
+    specs = [
+        UnitSpec(u.unit_id, tuple(commune_ids) if u.is_plan_unit and u.note else ()) for u in units
+    ]
+    points = other_series(user=user, versions=wanted, units=specs, years=years)
+    for row in rows:
+        version = versions.get(row.indicator_code)
+        if version is None:
+            continue
+        for unit in units:
+            cell = row.cells.get(unit.unit_id)
+            if cell is None:
+                continue
+            by_source: dict[str, dict[int, Any]] = {}
+            for y in years:
+                for source, point in points.get(
+                    (row.indicator_code, row.population_code, unit.unit_id, y), {}
+                ).items():
+                    by_source.setdefault(source, {})[y] = point
+            if not by_source:
+                continue
+            registers = {
+                y: v
+                for y in years
+                if (v := found.get((row.indicator_code, row.population_code, unit.unit_id, y)))
+                is not None
+                and v.value is not None
+            }
+            if registers and row.computable:
+                by_source[rv.REGISTERS] = registers
+            chosen = rv.choose_series(version.data_source, by_source)
+            others = tuple(
+                (source, float(series[year].value))
+                for source, series in sorted(by_source.items())
+                if source != chosen and year in series and series[year].value is not None
+            )
+            if chosen is None or chosen == rv.REGISTERS:
+                row.cells[unit.unit_id] = replace(cell, others=others)
+                continue
+            series = by_source[chosen]
+            current = series.get(year)
+            ts_points = [
+                ts.Point(
+                    year=y,
+                    value=p.value,
+                    ci_low=p.ci_low,
+                    ci_high=p.ci_high,
+                    numerator=p.numerator,
+                    denominator=p.denominator,
+                    complete=p.complete
+                    and (chosen != rv.APPROVED_AGGREGATE or today > _year_end(y)),
+                )
+                for y, p in sorted(series.items())
+            ]
+            if row.target is None:
+                status = ts.TargetStatus(ts.NO_DATA, None, "", None, None, "Không có chỉ tiêu.")
+            else:
+                spec = _spec(row.target, row.direction, row.multiplier)
+                status = ts.evaluate(spec, ts_points, current_year=year)
+            label = rv.SOURCE_LABELS[chosen]
+            row.cells[unit.unit_id] = Cell(
+                unit_id=unit.unit_id,
+                value=current.value if current is not None else None,
+                ci_low=current.ci_low if current is not None else None,
+                ci_high=current.ci_high if current is not None else None,
+                numerator=current.numerator if current is not None else None,
+                denominator=current.denominator if current is not None else None,
+                small_numbers=bool(current.small_numbers) if current is not None else False,
+                status=status.status,
+                reason=f"Theo số liệu {label}: {status.reason}",
+                threshold=status.threshold,
+                projection=status.projection,
+                source=chosen,
+                detail=current.detail if current is not None else "",
+                others=others,
+            )
