@@ -30,7 +30,10 @@ def _survey(world: World, **changes: object) -> SurveyResult:
 
 def test_survey_interval_is_computed_and_audited(world: World) -> None:
     result = _survey(world)
-    assert result.ci_computed and (round(float(result.ci_low), 1), round(float(result.ci_high), 1)) == (57.7, 67.1)
+    assert result.ci_computed and (
+        round(float(result.ci_low), 1),
+        round(float(result.ci_high), 1),
+    ) == (57.7, 67.1)
     assert result.year == YEAR and result.entered_by == world.rw.officer
     entry = AuditEntry.objects.get(model="surveyresult", object_id=result.pk)
     assert entry.action == "create" and entry.changes["sample_size"] == 400
@@ -102,9 +105,12 @@ def test_policy_entry_kinds_and_removal(world: World) -> None:
         user=rw.officer, indicator_code="policy_goal_in_sep", unit=rw.commune, year=YEAR,
         answer=False,
     )  # fmt: skip
-    assert services.policy_value_save(
-        user=rw.officer, indicator_code="policy_goal_in_sep", unit=rw.commune, year=YEAR
-    ) is None
+    assert (
+        services.policy_value_save(
+            user=rw.officer, indicator_code="policy_goal_in_sep", unit=rw.commune, year=YEAR
+        )
+        is None
+    )
     assert not PolicyValue.objects.exists()
     assert AuditEntry.objects.filter(model="policyvalue", action="delete").count() == 1
 
