@@ -2,23 +2,30 @@
 
 Every loader reads the columns the care events carry (date, commune of residence, unit
 of service, the group snapshot taken on the event date) plus what the definitions need,
-in one query per kind, streamed. ``units`` limits the facts to those with a residence
-or service unit among the ids (``None``: all); person-based facts (immunisation, latest
+in one query per kind. ``units`` limits the facts to those with a residence or service
+unit among the ids (``None``: all); person-based facts (immunisation, latest
 measurement) then take every row of the persons concerned, so a child who moved is
 judged on all their records.
+
+Rows are read with a plain cursor (the ORM's query, without its per-value converters)
+and turned into columns at once: dates become ``datetime64[D]`` arrays, ages and age
+groups are computed on whole columns, and only the group profile is looked up per row
+(a dict). The columns hold the same values, of the same types, as the engine's
+``column_of`` makes from Python values.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from django.db.models import Exists, OuterRef, Q
+import numpy.typing as npt
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from mch.indicators.engine.ages import birthday, completed_days, completed_years
+from mch.indicators.engine.ages import birthday
 from mch.indicators.engine.compute import NO_UNIT, FactBatch, column_of
 from mch.indicators.engine.definitions import Count, batch_key
 from mch.registers.models import (
@@ -31,9 +38,8 @@ from mch.registers.models import (
     PostnatalContact,
 )
 
-from .profiles import ProfileMap, mother_age_group
+from .profiles import ProfileMap
 
-CHUNK = 5000
 _SNAPSHOT = (
     "ethnicity",
     "ethnic_minority",
@@ -42,6 +48,8 @@ _SNAPSHOT = (
     "area_zone",
 )
 _COMMON = ("date", "created_at", "residence_unit_id", "service_unit_id", "facility__unit_id")
+NAT = np.datetime64("NaT", "D")
+Dates = npt.NDArray[np.datetime64]
 
 
 def _unit_q(units: Collection[int] | None, prefix: str = "") -> Q:
@@ -52,279 +60,359 @@ def _unit_q(units: Collection[int] | None, prefix: str = "") -> Q:
     )
 
 
-class _Builder:
-    """Collects rows into columns, then a FactBatch."""
+def _fetch(queryset: QuerySet[Any], names: Sequence[str]) -> dict[str, Any]:
+    """The ``values_list(*names)`` of ``queryset`` as columns: date columns as
+    ``datetime64[D]`` arrays (a date-time as its UTC day, as the ORM gives it), booleans
+    as ``True``/``False``/``None``, anything else as a list of Python values."""
+    compiler = queryset.values_list(*names).query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    fields = [expression.output_field for expression, _, _ in compiler.select]
+    assert len(fields) == len(names)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    raw: list[Any] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in names]
+    sqlite = connection.vendor == "sqlite"  # booleans may come back as 0/1
+    out: dict[str, Any] = {}
+    for name, field, values in zip(names, fields, raw, strict=True):
+        if isinstance(field, models.DateTimeField):
+            out[name] = np.array([_utc_day(v) for v in values], dtype="datetime64[D]")
+        elif isinstance(field, models.DateField):
+            out[name] = np.array(values, dtype="datetime64[D]")
+        elif isinstance(field, models.BooleanField) and sqlite:
+            out[name] = [None if v is None else bool(v) for v in values]
+        else:
+            out[name] = values
+    return out
 
-    def __init__(self, kind: str, profiles: ProfileMap) -> None:
-        self.kind = kind
-        self.profiles = profiles
-        self.rows: dict[str, list[Any]] = defaultdict(list)
 
-    def add(
-        self,
-        *,
-        date: dt.date,
-        recorded: dt.datetime | dt.date | None,
-        residence: int,
-        service: int | None,
-        subject: int,
-        snapshot: tuple[Any, ...],
-        sex: str | None,
-        mother_age: str | None,
-        place: str | None,
-        poverty: str | None,
-        education: str | None,
-        **values: Any,
-    ) -> None:
-        rows = self.rows
-        rows["date"].append(date)
-        rows["recorded"].append(recorded.date() if isinstance(recorded, dt.datetime) else recorded)
-        rows["residence_unit"].append(residence)
-        rows["service_unit"].append(NO_UNIT if service is None else service)
-        rows["subject"].append(subject)
-        ethnicity, minority, area_em, area_ed, zone = snapshot
-        profile = (
-            ethnicity or None,
-            minority,
-            bool(area_em),
-            bool(area_ed),
-            zone or "",
-            sex or None,
-            mother_age,
-            place or None,
-            poverty if poverty is not None else None,
-            education if education is not None else None,
+def _utc_day(value: Any) -> Any:
+    """The UTC day of a stored date-time: text or a naive date-time (SQLite keeps UTC),
+    or an aware one."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value[:10]
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.date()
+
+
+def _ymd(days: Dates) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(year, month * 100 + day) of each date (garbage where NaT)."""
+    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    months = days.astype("datetime64[M]")
+    day = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
+    return years, (months.astype(np.int64) % 12 + 1) * 100 + day
+
+
+def completed_years(birth: Dates, day: Dates) -> npt.NDArray[np.float64]:
+    """``ages.completed_years`` over columns (calendar birthdays, 29 February -> 1 March
+    in common years: a 28 February is before it); -1 before the birth, NaN if unknown."""
+    by, bmd = _ymd(birth)
+    dy, dmd = _ymd(day)
+    years = (dy - by - (dmd < bmd)).astype(np.float64)
+    years = np.where(day >= birth, np.maximum(years, 0), -1.0)
+    return np.where(np.isnat(birth) | np.isnat(day), np.nan, years)
+
+
+def completed_days(birth: Dates, day: Dates) -> npt.NDArray[np.float64]:
+    out = (day - birth).astype(np.float64)
+    return np.where(np.isnat(birth) | np.isnat(day), np.nan, out)
+
+
+def mother_age_groups(mother_birth: Dates, day: Dates) -> list[str | None]:
+    """``profiles.mother_age_group`` over columns."""
+    years = completed_years(mother_birth, day)
+    groups = np.full(len(years), None, dtype=object)
+    known = ~np.isnan(years) & (years >= 0)
+    groups[known & (years < 20)] = "<20"
+    groups[known & (years >= 20) & (years < 35)] = "20-34"
+    groups[known & (years >= 35)] = "35+"
+    return groups.tolist()
+
+
+def _batch(
+    kind: str,
+    profiles: ProfileMap,
+    rows: dict[str, Any],
+    *,
+    subject: Iterable[int],
+    sex: Sequence[Any],
+    mother_age: Sequence[Any],
+    place: Sequence[Any] | None,
+    poverty: Sequence[Any],
+    education: Sequence[Any],
+    values: dict[str, Any],
+    keep: npt.NDArray[np.bool_] | None = None,
+) -> FactBatch:
+    """A FactBatch from fetched columns (``keep``: the rows to keep)."""
+    n = len(rows["date"])
+    if keep is not None:
+        pick = np.nonzero(keep)[0]
+        index = pick.tolist()
+
+        def take(column: Any) -> Any:
+            if isinstance(column, np.ndarray):
+                return column[pick]
+            return [column[i] for i in index]
+
+        rows = {name: take(column) for name, column in rows.items()}
+        subject, sex, mother_age, poverty, education = (
+            take(list(c) if not isinstance(c, np.ndarray | list) else c)
+            for c in (subject, sex, mother_age, poverty, education)
         )
-        rows["profile"].append(self.profiles.id(profile))
-        for name, value in zip(
-            (
-                "ethnicity",
-                "ethnic_minority",
-                "ethnic_minority_area",
-                "especially_difficult",
-                "zone",
-                "sex",
-                "mother_age_group",
-                "place_of_delivery",
-                "poverty",
-                "education",
-            ),
-            profile,
-            strict=True,
-        ):
-            rows[name].append(value)
-        for name, value in values.items():
-            rows[name].append(value)
-
-    def batch(self) -> FactBatch:
-        if not self.rows:
-            return FactBatch.empty(self.kind)
-        columns: dict[str, Any] = {}
-        for name, values in self.rows.items():
-            if name in ("date", "recorded"):
-                columns[name] = np.array(
-                    [
-                        np.datetime64(v, "D") if v is not None else np.datetime64("NaT")
-                        for v in values
-                    ],
-                    dtype="datetime64[D]",
-                )
-            elif name in ("residence_unit", "service_unit", "subject", "profile"):
-                columns[name] = np.array(values, dtype=np.int64)
-            else:
-                columns[name] = column_of(values)
-        return FactBatch(self.kind, columns)
-
-
-def _service(service: int | None, facility_unit: int | None) -> int | None:
-    return service if service is not None else facility_unit
+        place = None if place is None else take(place)
+        values = {name: take(column) for name, column in values.items()}
+        n = len(pick)
+    if not n:
+        return FactBatch.empty(kind)
+    nones = [None] * n
+    service = [
+        NO_UNIT if s is None and f is None else (s if s is not None else f)
+        for s, f in zip(rows["service_unit_id"], rows["facility__unit_id"], strict=True)
+    ]
+    attributes = (
+        [e or None for e in rows["ethnicity"]],
+        list(rows["ethnic_minority"]),
+        [bool(v) for v in rows["area_ethnic_minority"]],
+        [bool(v) for v in rows["area_especially_difficult"]],
+        [z or "" for z in rows["area_zone"]],
+        [s or None for s in sex],
+        list(mother_age),
+        nones if place is None else [p or None for p in place],
+        list(poverty),
+        list(education),
+    )
+    profile = profiles.ids(zip(*attributes, strict=True))
+    columns: dict[str, Any] = {
+        "date": rows["date"],
+        "recorded": rows["created_at"],
+        "residence_unit": np.array(rows["residence_unit_id"], dtype=np.int64),
+        "service_unit": np.array(service, dtype=np.int64),
+        "subject": np.array(list(subject), dtype=np.int64),
+        "profile": np.array(profile, dtype=np.int64),
+    }
+    names = (
+        "ethnicity",
+        "ethnic_minority",
+        "ethnic_minority_area",
+        "especially_difficult",
+        "zone",
+        "sex",
+        "mother_age_group",
+        "place_of_delivery",
+        "poverty",
+        "education",
+    )
+    for name, column in zip(names, attributes, strict=True):
+        columns[name] = column_of(column)
+    for name, column in values.items():
+        if isinstance(column, np.ndarray) and column.dtype.kind == "f":
+            columns[name] = column
+        else:
+            columns[name] = column_of(list(column))
+    return FactBatch(kind, columns)
 
 
 def live_births(
     profiles: ProfileMap, start: dt.date, end: dt.date, units: Collection[int] | None
 ) -> FactBatch:
-    out = _Builder("live_birth", profiles)
-    rows = (
-        Birth.objects.filter(_unit_q(units), outcome="live", date__gte=start, date__lte=end)
-        .values_list(
-            *_COMMON,
-            *_SNAPSHOT,
-            "id",
-            "person_id",
-            "sex",
-            "mother__birth_date",
-            "delivery__place",
-            "mother__poverty",
-            "mother__education",
-            "birth_weight_g",
-            "eenc_dried",
-            "eenc_skin_to_skin",
-            "eenc_cord_delayed",
-            "eenc_breastfed_1h",
-            "gestational_weeks",
-            "delivery__live_births",
-            "delivery__stillbirths",
-        )
-        .order_by()
+    names = (
+        *_COMMON,
+        *_SNAPSHOT,
+        "id",
+        "person_id",
+        "sex",
+        "mother__birth_date",
+        "delivery__place",
+        "mother__poverty",
+        "mother__education",
+        "birth_weight_g",
+        "eenc_dried",
+        "eenc_skin_to_skin",
+        "eenc_cord_delayed",
+        "eenc_breastfed_1h",
+        "gestational_weeks",
+        "delivery__live_births",
+        "delivery__stillbirths",
     )
-    for row in rows.iterator(chunk_size=CHUNK):
-        (day, created, res, svc, fac, *snap) = row[:10]
-        (pk, person, sex, mother_birth, place, poverty, education, weight) = row[10:18]
-        dried, skin, cord, bf, weeks, live, still = row[18:]
-        out.add(
-            date=day,
-            recorded=created,
-            residence=res,
-            service=_service(svc, fac),
-            subject=person if person is not None else -pk,
-            snapshot=tuple(snap),
-            sex=sex,
-            mother_age=mother_age_group(mother_birth, day),
-            place=place,
-            poverty=poverty,
-            education=education,
-            weight_g=weight,
-            weighed=weight is not None,
-            in_facility=place == "facility",
-            eenc_dried=dried,
-            eenc_skin_to_skin=skin,
-            eenc_cord_delayed=cord,
-            eenc_breastfed_1h=bf,
-            gestational_weeks=weeks,
-            babies=(live or 0) + (still or 0),
-        )
-    return out.batch()
+    rows = _fetch(
+        Birth.objects.filter(
+            _unit_q(units), outcome="live", date__gte=start, date__lte=end
+        ).order_by(),
+        names,
+    )
+    place = rows["delivery__place"]
+    weight = rows["birth_weight_g"]
+    return _batch(
+        "live_birth",
+        profiles,
+        rows,
+        subject=[
+            p if p is not None else -pk for pk, p in zip(rows["id"], rows["person_id"], strict=True)
+        ],
+        sex=rows["sex"],
+        mother_age=mother_age_groups(rows["mother__birth_date"], rows["date"]),
+        place=place,
+        poverty=rows["mother__poverty"],
+        education=rows["mother__education"],
+        values={
+            "weight_g": weight,
+            "weighed": [w is not None for w in weight],
+            "in_facility": [p == "facility" for p in place],
+            "eenc_dried": rows["eenc_dried"],
+            "eenc_skin_to_skin": rows["eenc_skin_to_skin"],
+            "eenc_cord_delayed": rows["eenc_cord_delayed"],
+            "eenc_breastfed_1h": rows["eenc_breastfed_1h"],
+            "gestational_weeks": rows["gestational_weeks"],
+            "babies": [
+                (a or 0) + (b or 0)
+                for a, b in zip(
+                    rows["delivery__live_births"], rows["delivery__stillbirths"], strict=True
+                )
+            ],
+        },
+    )
 
 
 def deliveries(
     profiles: ProfileMap, start: dt.date, end: dt.date, units: Collection[int] | None
 ) -> FactBatch:
-    out = _Builder("delivery", profiles)
     contacts = PostnatalContact.objects.filter(delivery_id=OuterRef("pk"))
-    rows = (
+    names = (
+        *_COMMON,
+        *_SNAPSHOT,
+        "person_id",
+        "person__birth_date",
+        "place",
+        "person__poverty",
+        "person__education",
+        "skilled",
+        "attendant",
+        "mode",
+        "live_births",
+        "stillbirths",
+        "pregnancy__anc_visits",
+        "pregnancy__anc_trimesters",
+        "pregnancy__iron_tablets",
+        "home_week1",  # annotations last: the order the SQL selects them in
+        "within_42",
+    )
+    rows = _fetch(
         Delivery.objects.filter(_unit_q(units), date__gte=start, date__lte=end)
         .annotate(
             home_week1=Exists(contacts.filter(place="home", day_after_birth__lte=7)),
             within_42=Exists(contacts.filter(day_after_birth__lte=42)),
         )
-        .values_list(
-            *_COMMON,
-            *_SNAPSHOT,
-            "person_id",
-            "person__birth_date",
-            "place",
-            "person__poverty",
-            "person__education",
-            "skilled",
-            "attendant",
-            "mode",
-            "live_births",
-            "stillbirths",
-            "pregnancy__anc_visits",
-            "pregnancy__anc_trimesters",
-            "pregnancy__iron_tablets",
-            "home_week1",
-            "within_42",
-        )
-        .order_by()
+        .order_by(),
+        names,
     )
-    for row in rows.iterator(chunk_size=CHUNK):
-        (day, created, res, svc, fac, *snap) = row[:10]
-        person, birth, place, poverty, education, skilled, attendant, mode = row[10:18]
-        live, still, visits, trimesters, tablets, home7, pnc42 = row[18:]
-        out.add(
-            date=day,
-            recorded=created,
-            residence=res,
-            service=_service(svc, fac),
-            subject=person,
-            snapshot=tuple(snap),
-            sex=None,
-            mother_age=mother_age_group(birth, day),
-            place=place,
-            poverty=poverty,
-            education=education,
-            in_facility=place == "facility",
-            skilled=bool(skilled),
-            attendant=attendant,
-            mode=mode,
-            live_births=live,
-            stillbirths=still,
-            anc_visits=visits or 0,
-            anc_trimesters=trimesters or "",
-            iron_tablets=tablets or 0,
-            pnc_home_week1=bool(home7),
-            pnc_42days=bool(pnc42),
-        )
-    return out.batch()
+    place = rows["place"]
+    return _batch(
+        "delivery",
+        profiles,
+        rows,
+        subject=rows["person_id"],
+        sex=[None] * len(place),
+        mother_age=mother_age_groups(rows["person__birth_date"], rows["date"]),
+        place=place,
+        poverty=rows["person__poverty"],
+        education=rows["person__education"],
+        values={
+            "in_facility": [p == "facility" for p in place],
+            "skilled": [bool(v) for v in rows["skilled"]],
+            "attendant": rows["attendant"],
+            "mode": rows["mode"],
+            "live_births": rows["live_births"],
+            "stillbirths": rows["stillbirths"],
+            "anc_visits": [v or 0 for v in rows["pregnancy__anc_visits"]],
+            "anc_trimesters": [v or "" for v in rows["pregnancy__anc_trimesters"]],
+            "iron_tablets": [v or 0 for v in rows["pregnancy__iron_tablets"]],
+            "pnc_home_week1": [bool(v) for v in rows["home_week1"]],
+            "pnc_42days": [bool(v) for v in rows["within_42"]],
+        },
+    )
 
 
 def deaths(
     profiles: ProfileMap, start: dt.date, end: dt.date, units: Collection[int] | None
 ) -> FactBatch:
     """Deaths dated in the range, and deaths recorded in it (for ``recorded_date``)."""
-    out = _Builder("death", profiles)
     dated = Q(date__gte=start, date__lte=end)
     recorded = Q(created_at__date__gte=start, created_at__date__lte=end)
-    rows = (
-        Death.objects.filter(_unit_q(units))
-        .filter(dated | recorded)
-        .values_list(
-            *_COMMON,
-            *_SNAPSHOT,
-            "person_id",
-            "person__sex",
-            "person__birth_date",
-            "person__birth__outcome",
-            "person__mother__birth_date",
-            "person__mother__poverty",
-            "person__mother__education",
-            "person__poverty",
-            "person__education",
-            "cause_group",
-            "injury_type",
-            "pregnancy_relation",
-            "review_status",
-            "place",
-        )
-        .order_by()
+    names = (
+        *_COMMON,
+        *_SNAPSHOT,
+        "person_id",
+        "person__sex",
+        "person__birth_date",
+        "person__birth__outcome",
+        "person__mother__birth_date",
+        "person__mother__poverty",
+        "person__mother__education",
+        "person__poverty",
+        "person__education",
+        "cause_group",
+        "injury_type",
+        "pregnancy_relation",
+        "review_status",
+        "place",
     )
-    for row in rows.iterator(chunk_size=CHUNK):
-        (day, created, res, svc, fac, *snap) = row[:10]
-        person, sex, birth, birth_outcome, mother_birth, m_poverty, m_education = row[10:17]
-        poverty, education, cause, injury, relation, review, place = row[17:]
-        child = mother_birth is not None or birth_outcome is not None
-        out.add(
-            date=day,
-            recorded=created,
-            residence=res,
-            service=_service(svc, fac),
-            subject=person,
-            snapshot=tuple(snap),
-            sex=sex,
-            mother_age=mother_age_group(mother_birth, birth)
-            if child
-            else mother_age_group(birth, day),
-            place=None,
-            poverty=m_poverty if child else poverty,
-            education=m_education if child else education,
-            age_days=completed_days(birth, day) if birth else None,
-            age_years=completed_years(birth, day) if birth else None,
-            live_born=birth_outcome != "stillbirth",
-            cause_group=cause,
-            injury_type=injury,
-            pregnancy_relation=relation,
-            review_status=review,
-            place_of_death=place,
-            days_to_record=(created.date() - day).days if created else None,
-        )
-    return out.batch()
+    rows = _fetch(Death.objects.filter(_unit_q(units)).filter(dated | recorded).order_by(), names)
+    day, birth, mother_birth = (
+        rows["date"],
+        rows["person__birth_date"],
+        rows["person__mother__birth_date"],
+    )
+    outcome = rows["person__birth__outcome"]
+    child = ~np.isnat(mother_birth) | np.array([o is not None for o in outcome], dtype=bool)
+    as_child = mother_age_groups(mother_birth, birth)
+    as_woman = mother_age_groups(birth, day)
+    pick = child.tolist()
+
+    def either(a: Sequence[Any], b: Sequence[Any]) -> list[Any]:
+        return [x if c else y for c, x, y in zip(pick, a, b, strict=True)]
+
+    recorded_days = rows["created_at"]
+    return _batch(
+        "death",
+        profiles,
+        rows,
+        subject=rows["person_id"],
+        sex=rows["person__sex"],
+        mother_age=either(as_child, as_woman),
+        place=None,
+        poverty=either(rows["person__mother__poverty"], rows["person__poverty"]),
+        education=either(rows["person__mother__education"], rows["person__education"]),
+        values={
+            "age_days": completed_days(birth, day),
+            "age_years": completed_years(birth, day),
+            "live_born": [o != "stillbirth" for o in outcome],
+            "cause_group": rows["cause_group"],
+            "injury_type": rows["injury_type"],
+            "pregnancy_relation": rows["pregnancy_relation"],
+            "review_status": rows["review_status"],
+            "place_of_death": rows["place"],
+            "days_to_record": completed_days(day, recorded_days),
+        },
+    )
 
 
 def _persons_with(model: Any, units: Collection[int] | None, **filters: Any) -> Q:
     if units is None:
         return Q()
     return Q(person_id__in=model.objects.filter(_unit_q(units), **filters).values("person_id"))
+
+
+def _birthdays(births: Dates, years: int) -> Dates:
+    """``ages.birthday`` of each date (one Python call per distinct date)."""
+    unique, inverse = np.unique(births, return_inverse=True)
+    days = [
+        NAT if np.isnat(b) else np.datetime64(birthday(b.astype(dt.date), years), "D")
+        for b in unique
+    ]
+    return np.array(days, dtype="datetime64[D]")[inverse.reshape(-1)]
 
 
 def immunisation_complete(
@@ -338,10 +426,26 @@ def immunisation_complete(
 ) -> FactBatch:
     """One fact per child who had every dose of ``doses`` (programme doses) before the
     ``before_birthday``-th birthday, dated by the dose that completed the set and placed
-    where that dose was given / where the child lived then."""
-    out = _Builder("immunisation_complete", profiles)
+    where that dose was given / where the child lived then.
+
+    The doses read are those of the children born late enough to complete the set in the
+    range, up to its end; the set is completed, per child, at the first dose (by date,
+    then id) by which each antigen has its number of distinct doses."""
     earliest_birth = dt.date(start.year - before_birthday - 1, 12, 31)
-    rows = (
+    names = (
+        *_COMMON,
+        *_SNAPSHOT,
+        "id",
+        "person_id",
+        "person__birth_date",
+        "person__sex",
+        "person__mother__birth_date",
+        "person__mother__poverty",
+        "person__mother__education",
+        "antigen",
+        "dose",
+    )
+    rows = _fetch(
         Immunisation.objects.filter(
             _persons_with(Immunisation, units, date__gte=start, date__lte=end, is_epi=True),
             is_epi=True,
@@ -349,167 +453,150 @@ def immunisation_complete(
             date__lte=end,
             person__birth_date__gte=earliest_birth,
             person__birth_date__lte=end,
-        )
-        .values_list(
-            *_COMMON,
-            *_SNAPSHOT,
-            "person_id",
-            "person__birth_date",
-            "person__sex",
-            "person__mother__birth_date",
-            "person__mother__poverty",
-            "person__mother__education",
-            "antigen",
-            "dose",
-        )
-        .order_by("person_id", "date", "id")
+        ).order_by(),
+        names,
     )
-
-    def flush(person: int, items: list[tuple[Any, ...]]) -> None:
-        birth = items[0][11]
-        limit = birthday(birth, before_birthday)
-        given: dict[str, set[int]] = defaultdict(set)
-        needed = dict(doses)
-        for item in items:
-            if item[0] >= limit:
-                break
-            given[item[16]].add(item[17])
-            if all(len(given[a]) >= n for a, n in needed.items()):
-                day, created, res, svc, fac, *snap = item[:10]
-                if start <= day <= end:
-                    out.add(
-                        date=day,
-                        recorded=created,
-                        residence=res,
-                        service=_service(svc, fac),
-                        subject=person,
-                        snapshot=tuple(snap),
-                        sex=item[12],
-                        mother_age=mother_age_group(item[13], birth),
-                        place=None,
-                        poverty=item[14],
-                        education=item[15],
-                        age_days=completed_days(birth, day),
-                    )
-                return
-
-    _grouped(rows.iterator(chunk_size=CHUNK), 10, flush)
-    return out.batch()
-
-
-def _grouped(
-    rows: Iterable[tuple[Any, ...]], key: int, flush: Callable[[int, list[tuple[Any, ...]]], None]
-) -> None:
-    current: int | None = None
-    items: list[tuple[Any, ...]] = []
-    for row in rows:
-        if row[key] != current:
-            if items:
-                flush(current, items)  # type: ignore[arg-type]
-            current, items = row[key], []
-        items.append(row)
-    if items:
-        flush(current, items)  # type: ignore[arg-type]
+    n = len(rows["date"])
+    keep = np.zeros(n, dtype=bool)
+    if n:
+        day = rows["date"]
+        person = np.array(rows["person_id"], dtype=np.int64)
+        # by child, then date, then id: the order the doses were given in
+        order = np.lexsort((np.array(rows["id"], dtype=np.int64), day.astype(np.int64), person))
+        limit = _birthdays(rows["person__birth_date"], before_birthday)
+        before = (day < limit)[order]
+        antigen = np.array(rows["antigen"], dtype=object)[order]
+        dose = np.array(rows["dose"], dtype=np.int64)[order]
+        child = person[order]
+        children, slot = np.unique(child, return_inverse=True)
+        slot = slot.reshape(-1)
+        completed = np.full(len(children), -1, dtype=np.int64)  # position in ``order``
+        complete = np.ones(len(children), dtype=bool)
+        positions = np.arange(n)
+        for name, needed in doses.items():
+            chosen = positions[before & (antigen == name)]
+            # the first time each child had each dose number of this antigen
+            _, first = np.unique(np.stack([child[chosen], dose[chosen]]), axis=1, return_index=True)
+            firsts = np.sort(chosen[first])
+            owner = slot[firsts]
+            # rank of each first dose within its child (0, 1, 2…)
+            starts = np.r_[0, np.nonzero(owner[1:] != owner[:-1])[0] + 1]
+            counts = np.diff(np.r_[starts, len(owner)])
+            rank = np.arange(len(owner)) - np.repeat(starts, counts)
+            at = np.full(len(children), -1, dtype=np.int64)
+            hit = rank == needed - 1
+            at[owner[hit]] = firsts[hit]
+            complete &= at >= 0
+            completed = np.maximum(completed, at)
+        rows_done = order[completed[complete]]
+        keep[rows_done] = True
+        inside = (day >= np.datetime64(start, "D")) & (day <= np.datetime64(end, "D"))
+        keep &= inside
+    birth = rows["person__birth_date"]
+    return _batch(
+        "immunisation_complete",
+        profiles,
+        rows,
+        subject=rows["person_id"],
+        sex=rows["person__sex"],
+        mother_age=mother_age_groups(rows["person__mother__birth_date"], birth),
+        place=None,
+        poverty=rows["person__mother__poverty"],
+        education=rows["person__mother__education"],
+        values={"age_days": completed_days(birth, rows["date"])},
+        keep=keep,
+    )
 
 
 def measurements(
     profiles: ProfileMap, start: dt.date, end: dt.date, units: Collection[int] | None
 ) -> FactBatch:
-    out = _Builder("measurement", profiles)
-    rows = (
+    names = (
+        *_COMMON,
+        *_SNAPSHOT,
+        "person_id",
+        "person__sex",
+        "person__birth_date",
+        "person__mother__birth_date",
+        "person__mother__poverty",
+        "person__mother__education",
+        "age_days",
+        "haz",
+        "waz",
+        "whz",
+        "baz",
+        "oedema",
+        "position",
+    )
+    rows = _fetch(
         GrowthMeasurement.objects.filter(
             _persons_with(GrowthMeasurement, units, date__gte=start, date__lte=end),
             date__gte=start,
             date__lte=end,
-        )
-        .values_list(
-            *_COMMON,
-            *_SNAPSHOT,
-            "person_id",
-            "person__sex",
-            "person__birth_date",
-            "person__mother__birth_date",
-            "person__mother__poverty",
-            "person__mother__education",
-            "age_days",
-            "haz",
-            "waz",
-            "whz",
-            "baz",
-            "oedema",
-            "position",
-        )
-        .order_by()
+        ).order_by(),
+        names,
     )
-    for row in rows.iterator(chunk_size=CHUNK):
-        (day, created, res, svc, fac, *snap) = row[:10]
-        person, sex, birth, mother_birth, poverty, education = row[10:16]
-        age, haz, waz, whz, baz, oedema, position = row[16:]
-        out.add(
-            date=day,
-            recorded=created,
-            residence=res,
-            service=_service(svc, fac),
-            subject=person,
-            snapshot=tuple(snap),
-            sex=sex,
-            mother_age=mother_age_group(mother_birth, birth),
-            place=None,
-            poverty=poverty,
-            education=education,
-            age_days=age,
-            haz=haz,
-            waz=waz,
-            whz=whz,
-            baz=baz,
-            oedema=bool(oedema),
-            position=position,
-        )
-    return out.batch()
+    return _batch(
+        "measurement",
+        profiles,
+        rows,
+        subject=rows["person_id"],
+        sex=rows["person__sex"],
+        mother_age=mother_age_groups(
+            rows["person__mother__birth_date"], rows["person__birth_date"]
+        ),
+        place=None,
+        poverty=rows["person__mother__poverty"],
+        education=rows["person__mother__education"],
+        values={
+            "age_days": rows["age_days"],
+            "haz": rows["haz"],
+            "waz": rows["waz"],
+            "whz": rows["whz"],
+            "baz": rows["baz"],
+            "oedema": [bool(v) for v in rows["oedema"]],
+            "position": rows["position"],
+        },
+    )
 
 
 def illnesses(
     profiles: ProfileMap, start: dt.date, end: dt.date, units: Collection[int] | None
 ) -> FactBatch:
-    out = _Builder("illness", profiles)
-    rows = (
-        Illness.objects.filter(_unit_q(units), date__gte=start, date__lte=end)
-        .values_list(
-            *_COMMON,
-            *_SNAPSHOT,
-            "person_id",
-            "person__sex",
-            "person__birth_date",
-            "person__mother__birth_date",
-            "person__mother__poverty",
-            "person__mother__education",
-            "kind",
-            "antibiotic",
-            "severe",
-        )
-        .order_by()
+    names = (
+        *_COMMON,
+        *_SNAPSHOT,
+        "person_id",
+        "person__sex",
+        "person__birth_date",
+        "person__mother__birth_date",
+        "person__mother__poverty",
+        "person__mother__education",
+        "kind",
+        "antibiotic",
+        "severe",
     )
-    for row in rows.iterator(chunk_size=CHUNK):
-        (day, created, res, svc, fac, *snap) = row[:10]
-        person, sex, birth, mother_birth, poverty, education, kind, antibiotic, severe = row[10:]
-        out.add(
-            date=day,
-            recorded=created,
-            residence=res,
-            service=_service(svc, fac),
-            subject=person,
-            snapshot=tuple(snap),
-            sex=sex,
-            mother_age=mother_age_group(mother_birth, birth),
-            place=None,
-            poverty=poverty,
-            education=education,
-            kind=kind,
-            antibiotic=antibiotic,
-            severe=severe,
-            age_days=completed_days(birth, day) if birth else None,
-        )
-    return out.batch()
+    rows = _fetch(
+        Illness.objects.filter(_unit_q(units), date__gte=start, date__lte=end).order_by(), names
+    )
+    birth = rows["person__birth_date"]
+    return _batch(
+        "illness",
+        profiles,
+        rows,
+        subject=rows["person_id"],
+        sex=rows["person__sex"],
+        mother_age=mother_age_groups(rows["person__mother__birth_date"], birth),
+        place=None,
+        poverty=rows["person__mother__poverty"],
+        education=rows["person__mother__education"],
+        values={
+            "kind": rows["kind"],
+            "antibiotic": rows["antibiotic"],
+            "severe": rows["severe"],
+            "age_days": completed_days(birth, rows["date"]),
+        },
+    )
 
 
 LOADERS = {

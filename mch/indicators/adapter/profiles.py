@@ -7,6 +7,7 @@ over the profiles its filters accept, and a group defined later needs no rebuild
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from mch.indicators.engine.definitions import PROFILE_ATTRIBUTES
@@ -56,6 +57,15 @@ class ProfileMap:
         self._ids[values] = pk
         self._attrs[pk] = attrs
         return pk
+
+    def ids(self, rows: Iterable[tuple[Any, ...]]) -> list[int]:
+        """``id`` of each profile tuple (a dict look-up for the ones already known)."""
+        known = self._ids
+        out: list[int] = []
+        for values in rows:
+            found = known.get(values)
+            out.append(found if found is not None else self.id(values))
+        return out
 
     def attrs(self, pk: int) -> dict[str, Any]:
         return self._attrs[pk]
