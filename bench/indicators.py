@@ -89,6 +89,7 @@ def main() -> None:
     parser.add_argument("--births-per-year", type=int, default=25_000)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rebuild-only", action="store_true", help="stop after the rebuild")
     args = parser.parse_args()
 
     from mch.accounts.models import User
@@ -111,6 +112,10 @@ def main() -> None:
     )
     written = _timed("full rebuild of the stored cells", aggregates_rebuild)
     print(f"  {written:,} cells ({IndicatorCell.objects.count():,} stored)")
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"  CPU of this process so far: {cpu.ru_utime + cpu.ru_stime:.1f} s")
+    if args.rebuild_only:
+        return
 
     officer = User.objects.get(username="sokhanhhoa")
     plan = Plan.objects.get(slug=PLAN)
