@@ -358,8 +358,22 @@ def deaths(
         "pregnancy_relation",
         "review_status",
         "place",
+        "stillborn",
     )
-    rows = _fetch(Death.objects.filter(_unit_q(units)).filter(dated | recorded).order_by(), names)
+    # A person without a birth record of their own, born on the date of a stillbirth of
+    # their mother, is that stillborn baby registered by mistake: not a live-born child.
+    stillborn_twin = Birth.objects.filter(
+        outcome="stillbirth",
+        mother_id=OuterRef("person__mother_id"),
+        date=OuterRef("person__birth_date"),
+    )
+    deaths_q = (
+        Death.objects.filter(_unit_q(units))
+        .filter(dated | recorded)
+        .annotate(stillborn=Exists(stillborn_twin))
+        .order_by()
+    )
+    rows = _fetch(deaths_q, names)
     day, birth, mother_birth = (
         rows["date"],
         rows["person__birth_date"],
@@ -388,7 +402,10 @@ def deaths(
         values={
             "age_days": completed_days(birth, day),
             "age_years": completed_years(birth, day),
-            "live_born": [o != "stillbirth" for o in outcome],
+            "live_born": [
+                o == "live" or (o is None and not bool(still))
+                for o, still in zip(outcome, rows["stillborn"], strict=True)
+            ],
             "cause_group": rows["cause_group"],
             "injury_type": rows["injury_type"],
             "pregnancy_relation": rows["pregnancy_relation"],
