@@ -196,6 +196,31 @@ One rule each, applied identically by the forms, the API and the bulk import
   If any commune lacks a figure for any of those years the value is empty with the note
   "chưa có số liệu dân số", never a number from part of the area; a population group
   other than everyone has no population figure and no value. Interval: exact Poisson.
+- **Stillbirths and wrong death rows.** Live births are the live-born babies of the
+  delivery register, nothing else: registering a person never makes a live birth. A
+  death counts in neonatal, infant and under-5 mortality only for a live-born child. A
+  death is not a live-born child's when the person is linked to a stillbirth, or has no
+  birth record of their own while their mother has a stillbirth dated on their birth
+  date — a stillborn baby someone registered as a person and then recorded as dead. Such
+  a row counts nowhere (the forms and the import already refuse a death for a person
+  linked to a stillbirth, and a stillbirth with a person). Twins, one live-born dying on
+  day 0 and one stillborn with such a row: one live birth, one neonatal death.
+- **A mother who moves between antenatal care and delivery.** Each antenatal visit stays
+  in the commune of residence on its date (and at its place of service) in the register.
+  ANC4+ (`anc4_3trimesters`) is a property of the woman who delivered: its numerator and
+  denominator are the same deliveries, so both go to the commune of residence on the
+  delivery date and to the period of the delivery, with all her visits of that pregnancy
+  counted, wherever and whenever they happened (visits in 2024 in commune A, delivery in
+  January 2025 in commune B: 1/1 for B in 2025, nothing for A in either year). Splitting
+  the woman between communes would put her in one commune's numerator and another's
+  denominator, and a commune's coverage could exceed 100%.
+- **A commune merged mid-year.** Events keep the commune of residence on their date: the
+  old communes before the merger, the new one after (people's residence moves on the
+  merger date). The new commune's value for any period is the sum of its own events and
+  those of the communes it was formed from (lineage, shares); an old commune's values
+  stop at the merger date; the province counts each event once. Tested with two
+  communes merged on 01/04/2025 (`mch/indicators/tests/test_edge_cases.py`, on the values
+  from the records and from the stored cells, and reconciled).
 """
 
 
