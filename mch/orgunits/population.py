@@ -8,7 +8,8 @@ A row for a commune, year, sex and age group already stored replaces it.
 
 Roll-up (``population_total``) sums the communes of a unit valid on 1 July of the year,
 like every other value; when one of them has no figure the answer is None ("chưa có số
-liệu dân số"), never a partial sum.
+liệu dân số"), never a partial sum. A unit asked for a year before it existed (a merged
+province before 2025) answers with the sum of its predecessors'.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import datetime as dt
 import io
 import random
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -208,8 +210,29 @@ def _commune_value(found: dict[tuple[str, str], int], age_group: str, sex: str) 
 def population_total(unit: OrgUnit, year: int, age_group: str, sex: str = "") -> int | None:
     """The mid-year population of ``unit`` (a commune or any unit above), summed over its
     communes valid on 1 July of ``year``; None when any commune has no figure. Under 5 is
-    the 0–4 row, else under 1 plus 1–4; both sexes is the row without sex, else M + F."""
+    the 0–4 row, else under 1 plus 1–4; both sexes is the row without sex, else M + F.
+    Before the unit existed (a province or commune of the 2025 map asked for 2024) it is
+    the sum of the units it was formed from, valid on 1 July, times the part of each that
+    went into it (``comparable_units``: 1 for a whole merge); a unit that had ended by
+    1 July has no figure for that year."""
     day = _mid_year(year)
+    if unit.valid_from is not None and day < unit.valid_from:
+        # A unit formed later (a province merged in 2025): the units valid on 1 July that
+        # it was formed from, with the part of each that went into it.
+        from mch.orgunits.selectors import comparable_units
+
+        parts = comparable_units(unit, on=day)
+        if not parts:
+            return None
+        sum_ = Decimal(0)
+        for old, weight in parts:
+            value = population_total(old, year, age_group, sex)
+            if value is None:
+                return None
+            sum_ += value * weight
+        return int(sum_.to_integral_value(ROUND_HALF_UP))
+    if unit.valid_to is not None and day > unit.valid_to:
+        return None  # the unit did not exist on 1 July: no mid-year population
     if unit.level == Level.COMMUNE:
         communes = [unit.pk]
     else:

@@ -134,3 +134,58 @@ def test_command_imports_a_file_and_the_demo(tree, tmp_path) -> None:  # type: i
     bad.write_text(HEADER + "T111,2020,,0-4,x,\n", encoding="utf-8")
     with pytest.raises(Exception, match="chưa có thay đổi"):
         call_command("import_population", str(bad), stdout=out, stderr=io.StringIO())
+
+
+def test_a_merged_province_before_2025_is_the_sum_of_its_predecessors(db) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from mch.orgunits.models import UnitChange, UnitLineage
+
+    end, start = dt.date(2025, 6, 30), dt.date(2025, 7, 1)
+    country = unit_create(code="YY", name="Testland", level=Level.COUNTRY, parent=None)
+
+    def unit(code: str, level: str, parent, **validity):  # type: ignore[no-untyped-def]
+        return unit_create(code=code, name=code, level=level, parent=parent, **validity)
+
+    old_a = unit("M1", Level.PROVINCE, country, valid_to=end)
+    old_b = unit("M2", Level.PROVINCE, country, valid_to=end)
+    a1, a2 = (
+        unit("M101", Level.COMMUNE, old_a, valid_to=end),
+        unit("M102", Level.COMMUNE, old_a, valid_to=end),
+    )
+    b1 = unit("M201", Level.COMMUNE, old_b, valid_to=end)
+    new = unit("M1", Level.PROVINCE, country, valid_from=start)
+    n1, n2 = (
+        unit("M901", Level.COMMUNE, new, valid_from=start),
+        unit("M902", Level.COMMUNE, new, valid_from=start),
+    )
+    change = UnitChange.objects.create(kind=UnitChange.Kind.MERGE, effective_on=start)
+    for old in (old_a, old_b):
+        UnitLineage.objects.create(change=change, source=old, target=new, share=1)
+    # commune M102 was split: 60 % into M901 (with M101), 40 % into M902 (with M201)
+    for source, target, share in (
+        (a1, n1, "1"),
+        (a2, n1, "0.6"),
+        (a2, n2, "0.4"),
+        (b1, n2, "1"),
+    ):
+        UnitLineage.objects.create(change=change, source=source, target=target, share=share)
+    _import(
+        f"M101,2024,,0-4,1000,{SOURCE}\n"
+        f"M102,2024,,0-4,500,{SOURCE}\n"
+        f"M201,2024,,0-4,800,{SOURCE}\n"
+        f"M901,2025,,0-4,1400,{SOURCE}\n"
+        f"M902,2025,,0-4,1000,{SOURCE}\n"
+    )
+    # before the merger: the sum of the old provinces (and of the old communes' parts)
+    assert population_total(new, 2024, "0-4") == 1000 + 500 + 800
+    assert population_total(n1, 2024, "0-4") == 1000 + 300
+    assert population_total(n2, 2024, "0-4") == 200 + 800
+    # from 2025 (valid on 1 July): its own communes
+    assert population_total(new, 2025, "0-4") == 2400
+    # the old province had ended by 1 July 2025: no mid-year figure
+    assert population_total(old_a, 2025, "0-4") is None
+    assert population_total(old_a, 2024, "0-4") == 1500
+    # a predecessor without a figure: none for the merged province either
+    Population.objects.filter(unit=b1).delete()
+    assert population_total(new, 2024, "0-4") is None
