@@ -194,8 +194,13 @@ One rule each, applied identically by the forms, the API and the bulk import
   see `docs/data-sources.md`), summed over the years the period touches (person-years for
   several years; a quarter or month uses its year's mid-year population, not annualised).
   If any commune lacks a figure for any of those years the value is empty with the note
-  "chưa có số liệu dân số", never a number from part of the area; a population group
-  other than everyone has no population figure and no value. Interval: exact Poisson.
+  "chưa có số liệu dân số", never a number from part of the area. The population file
+  holds communes × year × sex × age group only, so a per-population rate has no
+  breakdown by group (ethnic minority vs Kinh, ethnic group, the commune's classification,
+  mother's age or education, poverty): such a value is empty with the note "không có
+  mẫu số", never a rate over the whole population. A unit of the 2025 map asked for an
+  earlier year takes the population of the units it was formed from (shares applied).
+  Interval: exact Poisson.
 - **Stillbirths and wrong death rows.** Live births are the live-born babies of the
   delivery register, nothing else: registering a person never makes a live birth. A
   death counts in neonatal, infant and under-5 mortality only for a live-born child. A

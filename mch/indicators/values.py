@@ -219,11 +219,14 @@ def indicator_values(
             for group in groups:
                 pair = sums.get((target.pk, group))
                 num, den = pair if pair is not None else (None, None)
+                group_note = target_note
                 if spec is not None and spec.population is not None:
-                    # per-population rate: no number without the population (any group
-                    # but "all" has no population figure)
+                    # per-population rate: no number without the population; the
+                    # population is held for everyone only, so a group has no denominator
                     den = population if group == "all" else None
                     num = (num or 0) if den is not None else None
+                    if group != "all":
+                        group_note = "; ".join(filter(None, [note, NO_DENOMINATOR]))
                 elif pair is not None and not den and not num:
                     num = den = None
                 res = compute.result(
@@ -248,13 +251,16 @@ def indicator_values(
                         direction=version.direction,
                         attribution=attribution,
                         as_of=as_of,
-                        note=target_note,
+                        note=group_note,
                     )
                 )
     return out
 
 
 POPULATION_MISSING = "chưa có số liệu dân số"
+# A breakdown a per-population rate cannot have: the population file holds communes ×
+# year × sex × age group, not ethnic groups nor the other groups of the catalogue.
+NO_DENOMINATOR = "không có mẫu số"
 
 
 def _population(unit: OrgUnit, age_group: str, period: Period) -> int | None:

@@ -13,7 +13,7 @@ import pytest
 from mch.accounts.models import User
 from mch.indicators.services import catalogue_load
 from mch.indicators.tests import independent
-from mch.indicators.values import POPULATION_MISSING, Period, indicator_values
+from mch.indicators.values import NO_DENOMINATOR, POPULATION_MISSING, Period, indicator_values
 from mch.orgunits.models import OrgUnit, Population
 from mch.orgunits.population import demo_population_rows, population_import, rows_csv
 from mch.registers.bundle.importer import bundle_import
@@ -87,4 +87,5 @@ def test_a_missing_population_gives_no_number(province) -> None:  # type: ignore
         period=Period.year(2025),
         groups=["ethnic_minority"],
     )
-    assert group.value is None
+    assert (group.numerator, group.denominator, group.value) == (None, None, None)
+    assert group.note == NO_DENOMINATOR
