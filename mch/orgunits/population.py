@@ -102,9 +102,16 @@ class _Row:
 
 @transaction.atomic
 def population_import(
-    *, file: Path | str | io.IOBase, name: str = "", synthetic: bool = False
+    *,
+    file: Path | str | io.IOBase,
+    name: str = "",
+    synthetic: bool = False,
+    scope: Any = None,
+    default_source: str = "",
 ) -> ImportResult:
-    """Store mid-year populations from a CSV or XLSX file, all rows or none."""
+    """Store mid-year populations from a CSV or XLSX file, all rows or none. ``scope``
+    (an ``mch.accounts.scope.Scope``) refuses rows of communes outside it; a row without
+    a source takes ``default_source``."""
     rows = _read(file, name)
     errors: list[str] = []
     parsed: dict[tuple[int, int, str, str], _Row] = {}
@@ -140,7 +147,7 @@ def population_import(
         if not text.isdigit():
             errors.append(f"Dòng {number}: dân số “{row.get('dan_so', '')}” phải là số nguyên ≥ 0.")
             continue
-        source = row.get("nguon", "").strip()
+        source = row.get("nguon", "").strip() or default_source.strip()
         if not source:
             errors.append(f"Dòng {number}: thiếu nguồn số liệu (cột nguon).")
             continue
@@ -149,6 +156,9 @@ def population_import(
         )
         if len(units) != 1:
             errors.append(f"Dòng {number}: không có xã mã “{code}” còn hiệu lực ngày 01/07/{year}.")
+            continue
+        if scope is not None and not scope.contains(units[0]):
+            errors.append(f"Dòng {number}: xã mã “{code}” ngoài phạm vi đơn vị của bạn.")
             continue
         key = (units[0].pk, year, sex, age)
         if key in parsed:
@@ -306,3 +316,60 @@ def rows_csv(rows: list[dict[str, Any]]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class YearLoaded:
+    """What is loaded for one year inside a scope: communes with any figure among the
+    communes valid on 1 July, rows, the age groups present, the sources."""
+
+    year: int
+    communes: int
+    communes_with_figures: int
+    rows: int
+    age_groups: tuple[str, ...]
+    sources: tuple[str, ...]
+    synthetic: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.communes_with_figures == self.communes
+
+
+def population_loaded(*, scope: Any) -> list[YearLoaded]:
+    """Per year (newest first), what the population tables hold for the communes of
+    ``scope`` (``mch.accounts.scope.Scope``)."""
+    from collections import defaultdict
+
+    stored = scope.filter(Population.objects.all(), "unit").values_list(
+        "year", "unit_id", "age_group", "source", "synthetic"
+    )
+    by_year: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"units": set(), "rows": 0, "ages": set(), "sources": set(), "synthetic": False}
+    )
+    for year, unit_id, age, source, synthetic in stored:
+        item = by_year[year]
+        item["units"].add(unit_id)
+        item["rows"] += 1
+        item["ages"].add(age)
+        item["sources"].add(source)
+        item["synthetic"] = item["synthetic"] or synthetic
+    out: list[YearLoaded] = []
+    order = [choice for choice, _ in Population.AgeGroup.choices]
+    for year in sorted(by_year, reverse=True):
+        item = by_year[year]
+        communes = scope.filter(
+            OrgUnit.objects.valid_on(_mid_year(year)).filter(level=Level.COMMUNE)
+        ).count()
+        out.append(
+            YearLoaded(
+                year=year,
+                communes=communes,
+                communes_with_figures=len(item["units"]),
+                rows=item["rows"],
+                age_groups=tuple(a for a in order if a in item["ages"]),
+                sources=tuple(sorted(item["sources"])),
+                synthetic=item["synthetic"],
+            )
+        )
+    return out

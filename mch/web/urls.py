@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import audit, equity, home, indicators, people, plans, units
+from .views import audit, equity, home, indicators, people, plans, population, units
 from .views import register_import as register_views
 from .views import worklists as worklist_views
 from .views.auth import LoginView
@@ -11,6 +11,7 @@ urlpatterns = [
     path("dang-nhap/", LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("don-vi/", units.unit_tree, name="unit-tree"),
+    path("don-vi/dan-so/", population.population_page, name="population"),
     path("don-vi/<int:pk>/", units.unit_detail, name="unit-detail"),
     path("don-vi/<int:pk>/con/", units.unit_children, name="unit-children"),
     path("ke-hoach/", plans.plan_index, name="plan-list"),
