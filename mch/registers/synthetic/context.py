@@ -73,6 +73,56 @@ class Geo:
         self.minorities = [c.minority_groups or ("02",) for c in communes]
         self.difficult = self.group == DIFFICULT
 
+    def moved(self, old: np.ndarray, new: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Histories of their own for households that move on ``day`` from histories
+        ``old`` to ``new``: the eras of ``old`` before that day, then those of ``new`` in
+        force from it. An event keeps taking the era of its date, so it falls in the
+        commune the household lived in then. Returns the new histories' indices."""
+        lines = []
+        now = self.era(np.asarray(new), np.asarray(day))
+        for o, n, d, e in zip(
+            np.asarray(old).tolist(),
+            np.asarray(new).tolist(),
+            np.asarray(day).tolist(),
+            now.tolist(),
+            strict=True,
+        ):
+            eras = [
+                (self.starts[o, j], o, j)
+                for j in range(self.starts.shape[1])
+                if self.starts[o, j] < d
+            ]
+            eras.append((d, n, e))
+            eras += [
+                (self.starts[n, j], n, j)
+                for j in range(e + 1, self.starts.shape[1])
+                if self.starts[n, j] < NEVER
+            ]
+            lines.append(eras)
+        k, m = len(self.starts), len(lines)
+        width = max([self.starts.shape[1], *(len(eras) for eras in lines)])
+        grown = {}
+        for name, blank in (
+            ("starts", NEVER),
+            ("era_code", ""),
+            ("era_station", ""),
+            ("era_centre", ""),
+        ):
+            table = getattr(self, name)
+            bigger = np.full((k + m, width), blank, dtype=table.dtype)
+            bigger[:k, : table.shape[1]] = table
+            grown[name] = bigger
+        for i, eras in enumerate(lines):
+            for j, (start, h, e) in enumerate(eras):
+                grown["starts"][k + i, j] = -NEVER if j == 0 else start
+                grown["era_code"][k + i, j] = self.era_code[h, e]
+                grown["era_station"][k + i, j] = self.era_station[h, e]
+                grown["era_centre"][k + i, j] = self.era_centre[h, e]
+        for name, table in grown.items():
+            setattr(self, name, table)
+        self.cccd = np.concatenate([self.cccd, self.cccd[np.asarray(old)]])
+        return np.arange(k, k + m)
+
     def era(self, hist: np.ndarray, day: np.ndarray) -> np.ndarray:
         return (np.asarray(day)[:, None] >= self.starts[hist]).sum(axis=1) - 1
 
@@ -163,6 +213,7 @@ def women_pool() -> Pool:
         poverty=object,
         weight=np.float64,
         id=object,
+        moved_on=np.int64,  # the day she moved commune (NEVER: she did not)
     )
 
 
@@ -180,3 +231,6 @@ class Context:
     names: NameMaker = field(default_factory=NameMaker)
     women: Pool = field(default_factory=women_pool)
     national_ids: dict[str, int] = field(default_factory=dict)
+    # Moves of residence: a random stream of their own, so that the other records of a
+    # province are the same whether or not moves are drawn.
+    moves: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0))

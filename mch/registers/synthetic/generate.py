@@ -110,6 +110,7 @@ def generate(
         geo=Geo(province, rng, options.rates),
         rates=options.rates.arrays(),
         as_of=day_number(as_of),
+        moves=_stream(options.seed, province.code, 2),
     )
     first_year = options.end_year - options.years + 1
     try:

@@ -146,7 +146,7 @@ class BundleWriter:
         unknown = set(columns) - {c.key for c in spec.columns}
         if unknown:
             raise KeyError(f"{file}: unknown columns {sorted(unknown)}")
-        n = len(columns["id"])
+        n = len(columns["id"] if "id" in columns else next(iter(columns.values())))
         if not n:
             return 0
         for start in range(0, n, self.SLICE):

@@ -81,6 +81,7 @@ def women_new(ctx: Context, commune: np.ndarray, lmp: np.ndarray, year_index: in
         caesareans=(prior > 0) & (rng.random(m) < r["caesarean"][g] * 0.8),
         tetanus=np.where(prior > 0, np.minimum(2 + prior, 5), 0) * (rng.random(m) < 0.7),
         death=np.full(m, NEVER),
+        moved_on=np.full(m, NEVER),
         ethnicity=ethnicity,
         name=np.array(name, dtype=object),
         village=geo.village(rng, commune),
@@ -130,6 +131,8 @@ def women_write(ctx: Context, women: np.ndarray, registered: np.ndarray) -> None
         (years(birth) - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64),
         birth,
     )
+    moved = pool.moved_on[women]
+    current = np.where(moved < NEVER, moved, registered)
     columns = {
         "id": ids,
         "full_name": pool.name[women],
@@ -140,14 +143,81 @@ def women_write(ctx: Context, women: np.ndarray, registered: np.ndarray) -> None
         "national_id": national,
         "insurance_number": insurance,
         "phone": phone,
-        "commune": geo.code(hist, registered),
+        # as the export writes a person: the commune and start of the current residence
+        "commune": geo.code(hist, current),
         "village": pool.village[women],
         "poverty": pool.poverty[women],
         "education": education,
-        "registered_on": text.dates(registered),
+        "registered_on": text.dates(current),
     }
     ctx.out.write("persons", columns)
+    went = moved < NEVER
+    residences_write(
+        ctx, ids[went], hist[went], registered[went], moved[went], pool.village[women][went]
+    )
     _duplicates(ctx, columns, registered, hist)
+
+
+def women_move(
+    ctx: Context, women: np.ndarray, first_seen: np.ndarray, delivered: np.ndarray
+) -> None:
+    """A few new women move to another commune of the province during this pregnancy or in
+    the year after its delivery (never on the days around it, so that twins either side of
+    midnight share the delivery's commune): their household gets a history of its own
+    (``Geo.moved``) and the day, before their rows are written."""
+    rng, geo, pool = ctx.moves, ctx.geo, ctx.women
+    m = len(women)
+    if not m or len(geo.codes) < 2:
+        return
+    g = geo.group[pool.commune[women]]
+    low = first_seen + 30
+    high = delivered + 365
+    day = low + (rng.random(m) * np.maximum(high - low, 1)).astype(np.int64)
+    day = np.where(np.abs(day - delivered) <= 1, delivered + 2, day)
+    go = np.flatnonzero((rng.random(m) < ctx.rates["move"][g]) & (day <= ctx.as_of))
+    if not len(go):
+        return
+    who, day = women[go], day[go]
+    origin = pool.commune[who]
+    # to another commune, likelier a big one: draw until it differs
+    target = rng.choice(len(geo.codes), len(who), p=geo.p)
+    while (same := target == origin).any():
+        target[same] = rng.choice(len(geo.codes), int(same.sum()), p=geo.p)
+    new_hist = geo.hist_first[target] + (rng.random(len(who)) * geo.hist_count[target]).astype(
+        np.int64
+    )
+    # ``pool.commune`` stays the commune she was drawn for: her group's rates and the
+    # choice of the women of later deliveries stay those of the province without moves.
+    pool.hist[who] = geo.moved(pool.hist[who], new_hist, day)
+    pool.moved_on[who] = day
+
+
+def residences_write(
+    ctx: Context,
+    person: np.ndarray,
+    hist: np.ndarray,
+    since: np.ndarray,
+    moved: np.ndarray,
+    village: np.ndarray,
+) -> None:
+    """Rows of the residences file for people who moved once: where they lived from
+    ``since`` until the day before ``moved``, then from ``moved`` on (the current one)."""
+    n = len(person)
+    if not n:
+        return
+    text, geo = ctx.text, ctx.geo
+    ctx.out.write(
+        "residences",
+        {
+            "person_id": np.repeat(person, 2),
+            "commune": np.stack([geo.code(hist, since), geo.code(hist, moved)], axis=1).ravel(),
+            "village": np.repeat(village, 2),
+            "valid_from": text.dates(np.stack([since, moved], axis=1).ravel()),
+            "valid_to": np.stack(
+                [text.dates(moved - 1), np.full(n, "", dtype=object)], axis=1
+            ).ravel(),
+        },
+    )
 
 
 def _duplicates(
@@ -185,6 +255,8 @@ def children_write(
         return np.empty(0, dtype=object)
     ids = ctx.ids.take("persons", n)
     hist = pool.hist[mother]
+    moved = pool.moved_on[mother]
+    before = (birth < moved) & (moved <= ctx.as_of)
     g = geo.group[pool.commune[mother]]
     name = ctx.names.full(rng, pool.father_family[mother], male, years(birth))
     national = np.full(n, "", dtype=object)
@@ -211,12 +283,16 @@ def children_write(
             "ethnicity": pool.ethnicity[mother],
             "national_id": national,
             "insurance_number": insurance,
-            "commune": geo.code(hist, birth),
+            "commune": geo.code(hist, np.where(before, moved, birth)),
             "village": pool.village[mother],
             "poverty": pool.poverty[mother],
             "mother_id": pool.id[mother],
-            "registered_on": text.dates(birth),
+            "registered_on": text.dates(np.where(before, moved, birth)),
         },
+    )
+    # children born before their mother moved moved with her
+    residences_write(
+        ctx, ids[before], hist[before], birth[before], moved[before], pool.village[mother][before]
     )
     return ids
 
@@ -241,7 +317,12 @@ def women_deaths(ctx: Context, first: int, last: int, busy: np.ndarray) -> None:
     free = np.ones(pool.size, dtype=bool)
     free[busy] = False
     low = np.maximum.reduce(
-        [np.full(pool.size, first), pool.last_delivery + 60, pool.birth + 15 * 366]
+        [
+            np.full(pool.size, first),
+            pool.last_delivery + 60,
+            pool.birth + 15 * 366,
+            np.where(pool.moved_on < NEVER, pool.moved_on + 1, -NEVER),  # not before a move
+        ]
     )
     high = np.minimum(np.full(pool.size, min(last, ctx.as_of)), pool.birth + 49 * 365)
     g = geo.group[pool.commune]

@@ -14,7 +14,14 @@ import numpy as np
 
 from .context import Context
 from .output import NEVER, choices
-from .people import children_write, deaths_write, women_deaths, women_new, women_write
+from .people import (
+    children_write,
+    deaths_write,
+    women_deaths,
+    women_move,
+    women_new,
+    women_write,
+)
 from .rates import ETHNIC
 
 MAX_VISITS = 8
@@ -204,6 +211,9 @@ def chunk(ctx: Context, first: int, last: int, n: int, year_index: int) -> Child
     first_seen = np.where(written, registered, NEVER)
     first_seen = np.where(lost_written, np.minimum(first_seen, lost_registered), first_seen)
     shown = new & (first_seen <= as_of)
+    moving = shown & ~dies
+    women_move(ctx, woman[moving], first_seen[moving], day[moving])
+    hist = pool.hist[woman]  # a woman who moves has a history of her own
     women_write(ctx, woman[shown], first_seen[shown])
 
     twins = rng.random(n) < r["twins"][g]

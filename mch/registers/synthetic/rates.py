@@ -34,6 +34,9 @@ class Rates:
     has_phone: Four = (0.95, 0.90, 0.70, 0.60)
     age_first_birth: Four = (26.5, 24.5, 22.5, 21.5)  # mean, years
     repeat_mother: Four = (0.40, 0.45, 0.50, 0.55)  # share of deliveries to a woman already known
+    # women who move to another commune of the province during their first registered
+    # pregnancy or in the year after the delivery (their children move with them)
+    move: Four = (0.05, 0.04, 0.03, 0.025)
     # pregnancy
     miscarriage: Four = (0.05, 0.05, 0.04, 0.04)  # registered pregnancies ending < 22 weeks
     anc_good: Four = (0.93, 0.90, 0.72, 0.62)  # 4+ visits covering the 3 trimesters

@@ -93,9 +93,13 @@ def test_same_seed_same_bytes_other_seed_other_data(clean: Path, tmp_path: Path)
     assert (tmp_path / "other" / "persons.csv").read_bytes() != (clean / "persons.csv").read_bytes()
 
 
-# Files the generator leaves empty (header only): it makes no moves of residence yet, so
-# every person's residence is the commune in persons.csv.
-NOT_GENERATED = {"residences"}
+# Files the generator leaves empty (header only): none.
+NOT_GENERATED: set[str] = set()
+
+
+def _key(file: str, row: dict[str, str]) -> str:
+    """A row's identity: its ID (a residence has none: the person and the first day)."""
+    return f"{row['person_id']}@{row['valid_from']}" if file == "residences" else row["id"]
 
 
 def test_every_file_has_the_spec_headers_and_valid_values(clean: Path) -> None:
@@ -109,7 +113,7 @@ def test_every_file_has_the_spec_headers_and_valid_values(clean: Path) -> None:
             assert not rows, f"{spec.key} is generated now: check its values here"
             continue
         assert rows, spec.key
-        ids[spec.key] = {row["id"] for row in rows}
+        ids[spec.key] = {_key(spec.key, row) for row in rows}
         assert len(ids[spec.key]) == len(rows)
         for column in spec.columns:
             values = {row[column.key] for row in rows}
@@ -152,6 +156,46 @@ def test_records_before_the_reform_carry_the_old_commune_code(clean: Path) -> No
             number = int(code[1:])
             assert number % 2 or day >= REFORM  # odd communes (index % 2) had old codes
     assert seen[(False, "O")] > 100 and seen[(True, "T")] > 100
+
+
+def test_a_few_women_move_commune_and_their_children_with_them(clean: Path) -> None:
+    persons = {p["id"]: p for p in _read(clean, "persons")}
+    history: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in _read(clean, "residences"):
+        history[row["person_id"]].append(row)
+    women = [p for p in persons.values() if not p["mother_id"]]
+    moved_women = [w for w in women if w["id"] in history]
+    assert 0.01 < len(moved_women) / len(women) < 0.06
+
+    def commune_on(person: str, day: dt.date) -> str:
+        for row in history[person]:
+            start, end = _date(row["valid_from"]), _date(row["valid_to"])
+            if start <= day and (end is None or day <= end):
+                return row["commune"]
+        raise AssertionError((person, day))
+
+    for person, rows in history.items():
+        before, after = rows
+        moved_on = _date(after["valid_from"])
+        assert _date(before["valid_to"]) == moved_on - dt.timedelta(days=1)
+        assert after["valid_to"] == "" and before["commune"][1:] != after["commune"][1:]
+        # persons.csv holds the current residence, from the day it began
+        assert persons[person]["commune"] == after["commune"]
+        assert persons[person]["registered_on"] == after["valid_from"]
+        mother = persons[person]["mother_id"]
+        if mother:  # a child moves with its mother, on her day
+            assert history[mother][1]["valid_from"] == after["valid_from"]
+            assert _date(persons[person]["birth_date"]) < moved_on
+    # every event of a person who moved is in the commune she lived in on its date
+    events = Counter()
+    for file in ("antenatal_visits", "deliveries", "immunisations", "growth", "deaths"):
+        for row in _read(clean, file):
+            if row["person_id"] in history:
+                day = _date(row["date"])
+                # codes change at the reform: compare the commune, not its era's code
+                assert row["commune"][1:] == commune_on(row["person_id"], day)[1:], (file, row)
+                events[day >= _date(history[row["person_id"]][1]["valid_from"])] += 1
+    assert events[False] > 20 and events[True] > 20
 
 
 def test_people_look_like_vietnamese_registers(clean: Path) -> None:
@@ -197,8 +241,8 @@ def test_clean_rows_do_not_depend_on_the_error_rate(clean: Path, spoiled: Path) 
     manifest = Manifest.load(spoiled / MANIFEST_NAME)
     injected = {i for pairs in manifest.errors.values() for _, i in pairs}
     for spec in FILES:
-        before = {row["id"]: row for row in _read(clean, spec.key)}
-        after = {row["id"]: row for row in _read(spoiled, spec.key)}
+        before = {_key(spec.key, row): row for row in _read(clean, spec.key)}
+        after = {_key(spec.key, row): row for row in _read(spoiled, spec.key)}
         assert set(before) <= set(after)
         changed = {i for i in before if before[i] != after[i]}
         assert changed <= injected, spec.key
@@ -207,7 +251,9 @@ def test_clean_rows_do_not_depend_on_the_error_rate(clean: Path, spoiled: Path) 
 
 def test_manifest_lists_every_injected_error(spoiled: Path) -> None:
     manifest = Manifest.load(spoiled / MANIFEST_NAME)
-    rows = {spec.key: {row["id"]: row for row in _read(spoiled, spec.key)} for spec in FILES}
+    rows = {
+        spec.key: {_key(spec.key, row): row for row in _read(spoiled, spec.key)} for spec in FILES
+    }
     persons = rows["persons"]
     pregnancies = rows["pregnancies"]
     counts = manifest.error_counts
@@ -275,6 +321,17 @@ class Levels:
         self.deaths = _read(folder, "deaths")
         self.doses = _read(folder, "immunisations")
         self.growth = _read(folder, "growth")
+        self.moves: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for row in _read(folder, "residences"):
+            self.moves[row["person_id"]].append(row)
+
+    def commune_on(self, person: dict[str, str], day: dt.date) -> str:
+        """The commune a person lived in on ``day`` (persons.csv holds the current one)."""
+        for row in self.moves.get(person["id"], ()):
+            end = _date(row["valid_to"])
+            if _date(row["valid_from"]) <= day and (end is None or day <= end):
+                return row["commune"]
+        return person["commune"]
 
     def mortality(self, em: bool) -> dict[str, float]:
         """Deaths by age at death per 1,000 live births of the same years (2022–2025)."""
@@ -285,7 +342,7 @@ class Levels:
             if (
                 child
                 and _date(child["birth_date"]).year in years
-                and self.em[child["commune"]] == em
+                and self.em[self.commune_on(child, _date(child["birth_date"]))] == em
             ):
                 live += 1
         counts: Counter[str] = Counter()
