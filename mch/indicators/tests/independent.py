@@ -1,11 +1,19 @@
 """A deliberately simple calculation of every register indicator, written apart from the
 engine: plain Python loops over the ORM rows, one indicator at a time, residence
-attribution, group "all". Tests compare the engine with it."""
+attribution, group "all". Tests compare the engine with it.
+
+Residence: with ``where`` (a ``Residences`` read from the generated bundle), an event
+belongs to the commune its person lived in on its date by the generator's own account
+(persons.csv and residences.csv), not to the commune stored on the record; without it,
+to the stored commune."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-from collections.abc import Collection
+from collections import defaultdict
+from collections.abc import Callable, Collection
+from pathlib import Path
 
 from mch.registers.models import (
     Birth,
@@ -16,6 +24,59 @@ from mch.registers.models import (
     Immunisation,
     PostnatalContact,
 )
+
+Where = Callable[[int, dt.date, "int | None"], "int | None"]
+
+
+class Residences:
+    """Where each person lived on a day, from the generated files: the rows of
+    residences.csv, else the commune of persons.csv; a commune code is the unit of that
+    code in force on the day."""
+
+    def __init__(self, folder: Path):
+        from mch.orgunits.models import OrgUnit
+        from mch.registers.models import Person
+
+        def rows(name: str) -> list[dict[str, str]]:
+            with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+                return list(csv.DictReader(handle))
+
+        def day(text: str) -> dt.date | None:
+            return dt.datetime.strptime(text, "%d/%m/%Y").date() if text else None
+
+        self.current = {p["id"]: p["commune"] for p in rows("persons")}
+        self.history: dict[str, list[tuple[dt.date, dt.date | None, str]]] = defaultdict(list)
+        for row in rows("residences"):
+            start = day(row["valid_from"])
+            assert start is not None
+            self.history[row["person_id"]].append((start, day(row["valid_to"]), row["commune"]))
+        self.external = dict(Person.objects.values_list("pk", "external_id"))
+        self.units: dict[str, list[tuple[dt.date | None, dt.date | None, int]]] = defaultdict(list)
+        for pk, code, start, end in OrgUnit.objects.filter(level="commune").values_list(
+            "pk", "code", "valid_from", "valid_to"
+        ):
+            self.units[code].append((start, end, pk))
+
+    def code_on(self, person: str, day: dt.date) -> str:
+        for start, end, code in self.history.get(person, ()):
+            if start <= day and (end is None or day <= end):
+                return code
+        return self.current[person]
+
+    def moved(self, person_pk: int) -> bool:
+        return self.external.get(person_pk) in self.history
+
+    def __call__(self, person_pk: int, day: dt.date, stored: int | None) -> int | None:
+        code = self.code_on(self.external[person_pk], day)
+        for start, end, pk in self.units[code]:
+            if (start is None or start <= day) and (end is None or day <= end):
+                return pk
+        return None
+
+
+def _stored(person_pk: int, day: dt.date, stored: int | None) -> int | None:
+    return stored
+
 
 OBSTETRIC = {"haemorrhage", "hypertensive", "sepsis", "abortion", "other_direct", "indirect"}
 FULL_SET = {"bcg": 1, "dpt_hepb_hib": 3, "opv": 3, "measles": 1}
@@ -33,18 +94,28 @@ def _in(day: dt.date, start: dt.date, end: dt.date) -> bool:
     return start <= day <= end
 
 
-def live_births(units: Collection[int], start: dt.date, end: dt.date) -> int:
+def live_births(
+    units: Collection[int], start: dt.date, end: dt.date, where: Where = _stored
+) -> int:
+    """Live births by the baby's own date, where the mother lived on it."""
     n = 0
     for b in Birth.objects.all():
-        if b.outcome == "live" and b.residence_unit_id in units and _in(b.date, start, end):
+        if (
+            b.outcome == "live"
+            and _in(b.date, start, end)
+            and where(b.mother_id, b.date, b.residence_unit_id) in units
+        ):
             n += 1
     return n
 
 
-def _child_deaths(units, start, end, test) -> int:
+def _child_deaths(units, start, end, test, where: Where = _stored) -> int:
     n = 0
     for d in Death.objects.select_related("person"):
-        if d.residence_unit_id not in units or not _in(d.date, start, end):
+        if (
+            not _in(d.date, start, end)
+            or where(d.person_id, d.date, d.residence_unit_id) not in units
+        ):
             continue
         birth = d.person.birth_date
         if birth is None:
@@ -57,33 +128,43 @@ def _child_deaths(units, start, end, test) -> int:
     return n
 
 
-def calculate(code: str, units: Collection[int], start: dt.date, end: dt.date) -> tuple[int, int]:
-    """(numerator, denominator) of ``code`` for residence communes ``units``."""
+def calculate(
+    code: str,
+    units: Collection[int],
+    start: dt.date,
+    end: dt.date,
+    where: Where = _stored,
+) -> tuple[int, int]:
+    """(numerator, denominator) of ``code`` for residence communes ``units``; ``where``:
+    the commune of a person on a day (see the module docstring)."""
+    if code in ("neonatal_mortality", "infant_mortality", "under5_mortality") + (
+        "maternal_mortality",
+        "full_immunisation_u1",
+    ):  # indicators per live birth
+        births = live_births(units, start, end, where)
     if code == "neonatal_mortality":
-        return _child_deaths(units, start, end, lambda b, d: 0 <= (d - b).days <= 27), live_births(
-            units, start, end
-        )
+        return _child_deaths(units, start, end, lambda b, d: 0 <= (d - b).days <= 27, where), births
     if code == "infant_mortality":
-        return _child_deaths(units, start, end, lambda b, d: b <= d < nth_birthday(b, 1)), (
-            live_births(units, start, end)
+        return _child_deaths(units, start, end, lambda b, d: b <= d < nth_birthday(b, 1), where), (
+            births
         )
     if code == "under5_mortality":
-        return _child_deaths(units, start, end, lambda b, d: b <= d < nth_birthday(b, 5)), (
-            live_births(units, start, end)
+        return _child_deaths(units, start, end, lambda b, d: b <= d < nth_birthday(b, 5), where), (
+            births
         )
     if code == "maternal_mortality":
         n = 0
         for d in Death.objects.select_related("person"):
             if (
-                d.residence_unit_id in units
-                and _in(d.date, start, end)
+                _in(d.date, start, end)
+                and where(d.person_id, d.date, d.residence_unit_id) in units
                 and d.person.sex == "F"
                 and d.pregnancy_relation in ("pregnant", "within_42_days")
                 and d.cause_group in OBSTETRIC
                 and d.review_status != "not_maternal"
             ):
                 n += 1
-        return n, live_births(units, start, end)
+        return n, births
     if code in (
         "anc4_3trimesters",
         "facility_birth",
@@ -94,7 +175,9 @@ def calculate(code: str, units: Collection[int], start: dt.date, end: dt.date) -
     ):
         num = den = 0
         for delivery in Delivery.objects.select_related("pregnancy"):
-            if delivery.residence_unit_id not in units or not _in(delivery.date, start, end):
+            if not _in(delivery.date, start, end):
+                continue
+            if where(delivery.person_id, delivery.date, delivery.residence_unit_id) not in units:
                 continue
             den += 1
             pregnancy = delivery.pregnancy
@@ -122,8 +205,8 @@ def calculate(code: str, units: Collection[int], start: dt.date, end: dt.date) -
         for b in Birth.objects.select_related("delivery"):
             if (
                 b.outcome != "live"
-                or b.residence_unit_id not in units
                 or not _in(b.date, start, end)
+                or where(b.mother_id, b.date, b.residence_unit_id) not in units
             ):
                 continue
             if code == "low_birth_weight":
@@ -159,17 +242,19 @@ def calculate(code: str, units: Collection[int], start: dt.date, end: dt.date) -
                     break
                 seen.setdefault(dose.antigen, set()).add(dose.dose)
                 if all(len(seen.get(a, ())) >= k for a, k in FULL_SET.items()):
-                    if dose.residence_unit_id in units and _in(dose.date, start, end):
+                    if _in(dose.date, start, end) and (
+                        where(dose.person_id, dose.date, dose.residence_unit_id) in units
+                    ):
                         num += 1
                     break
-        return num, live_births(units, start, end)
+        return num, births
     if code == "pneumonia_antibiotic":
         num = den = 0
         for ill in Illness.objects.select_related("person"):
             if (
                 ill.kind != "pneumonia"
-                or ill.residence_unit_id not in units
                 or not _in(ill.date, start, end)
+                or where(ill.person_id, ill.date, ill.residence_unit_id) not in units
             ):
                 continue
             age = (ill.date - ill.person.birth_date).days
@@ -192,7 +277,7 @@ def calculate(code: str, units: Collection[int], start: dt.date, end: dt.date) -
                 latest[m.person_id] = m
         num = den = 0
         for m in latest.values():
-            if m.residence_unit_id not in units:
+            if where(m.person_id, m.date, m.residence_unit_id) not in units:
                 continue
             den += 1
             if code == "stunting_u5":

@@ -14,6 +14,7 @@ from mch.indicators.tests import independent
 from mch.indicators.values import Period, indicator_values
 from mch.orgunits.models import OrgUnit
 from mch.registers.bundle.importer import bundle_import
+from mch.registers.models import Delivery
 from mch.registers.synthetic import Options
 from mch.registers.synthetic.services import synthetic_generate
 
@@ -21,13 +22,13 @@ AS_OF = dt.date(2026, 11, 22)
 
 
 @pytest.fixture
-def province(db, tmp_path: Path) -> tuple[OrgUnit, User]:
+def province(db, tmp_path: Path) -> tuple[OrgUnit, User, Path]:
     options = Options(as_of=AS_OF, births_per_year=400, years=3, seed=5, error_rate=0.0)
     synthetic_generate(directory=tmp_path, options=options, synthetic=9, communes=6)
     bundle_import(source=tmp_path, user=None, today=AS_OF)
     catalogue_load()
     admin = User.objects.create_superuser("engine-admin", password="x")
-    return OrgUnit.objects.get(code="S9"), admin
+    return OrgUnit.objects.get(code="S9"), admin, tmp_path
 
 
 def _mismatches(values, expected):  # type: ignore[no-untyped-def]
@@ -39,19 +40,35 @@ def _mismatches(values, expected):  # type: ignore[no-untyped-def]
 
 
 def test_every_indicator_equals_the_independent_calculation(province) -> None:  # type: ignore[no-untyped-def]
-    unit, admin = province
+    unit, admin, bundle = province
     period = Period.year(2025)
     communes = list(OrgUnit.objects.in_subtree(unit).at_level("commune"))
     everything = set(OrgUnit.objects.in_subtree(unit).values_list("pk", flat=True))
+    # by residence on the event's date, as the generator says people lived and moved
+    truth = independent.Residences(bundle)
     expected = {
-        (code, unit.pk): independent.calculate(code, everything, period.start, period.end)
+        (code, unit.pk): independent.calculate(code, everything, period.start, period.end, truth)
         for code in independent.CODES
     }
     expected |= {
-        (code, commune.pk): independent.calculate(code, {commune.pk}, period.start, period.end)
+        (code, commune.pk): independent.calculate(
+            code, {commune.pk}, period.start, period.end, truth
+        )
         for code in independent.CODES
         for commune in communes
     }
+    # The moves count: events of 2025 of people who moved, before and after their move,
+    # fall in communes other than the one persons.csv gives as their residence now.
+    moved = [
+        (d.person_id, d.date)
+        for d in Delivery.objects.filter(date__year=2025)
+        if truth.moved(d.person_id)
+    ]
+    assert moved
+    assert any(
+        truth.code_on(truth.external[pk], day) != truth.current[truth.external[pk]]
+        for pk, day in moved
+    )
 
     whole = indicator_values(
         user=admin, indicators=list(independent.CODES), units=[unit], period=period
