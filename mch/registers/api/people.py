@@ -184,7 +184,8 @@ class PersonViewSet(RegisterAPIView):
     @extend_schema(
         summary="Record a change of residence",
         description="`services.person_move`: from `moved_on` the person lives in the new "
-        "commune; past records keep their commune.",
+        "commune; records dated before it keep their commune, records from it on that were "
+        "stored with the previous commune take the new one (audited).",
         request=MoveInput,
         responses={200: PersonOutput, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )

@@ -39,6 +39,7 @@ from django.utils import timezone
 from mch.accounts.permissions import can_see_people
 
 from ..models import AuditAction, AuditEntry, ImportBatch, Residence, Source
+from ..services import residences
 from ..services.write_scope import WriteScope
 from . import fastinsert
 from .checks import MODELS, Checker
@@ -585,6 +586,13 @@ class _Writer:
 
     def finish(self) -> None:
         self.stopped = False
+        # People whose stored history the file replaces: their histories before, so that
+        # their stored events can follow the new one (``services.residences``).
+        moved_before = (
+            residences.histories(residences.people_of_residences(self.checker.replaced_residences))
+            if self.checker.replaced_residences
+            else {}
+        )
         self._send(tuple(key for key in ORDER if key not in self.sent))
         self.stop()
         if self.failure is not None:
@@ -615,6 +623,13 @@ class _Writer:
         self.notify.written(self.done, "Đang ghi nơi ở và nhật ký")
         self._residences()
         self._derived()
+        residences.events_rederive(
+            before=moved_before,
+            user=self.user,
+            note=f"Nhập {self.batch.file_name}: nơi ở được sửa",
+            import_batch_id=self.batch.pk,
+            skip_batch=True,
+        )
 
     def _change(self, key: str, row: Row) -> tuple[Any, ...]:
         """What updating a changed row needs: (pk, values, row number, person, changes)."""

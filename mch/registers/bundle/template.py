@@ -188,6 +188,14 @@ registration date, else the import date). An empty commune on an event means whe
 person lived on the event's date; an empty service commune, the facility's unit, else the
 importing user's (as the forms derive them). An empty facility is no facility.
 
+**Residence history** (`noi_o`). A person's rows there are her whole history and replace
+the stored one. Events take the commune she lived in on their dates. When a stored history
+changes (this file, or a move recorded on the person's page from a past date), her stored
+events follow it: an event stored with the commune the old history gave on its date takes
+the one the new history gives (with that commune's classification on the date), audited
+with the changed columns; an event recorded with some other commune keeps it. The stored
+indicator cells of both communes are recomputed.
+
 **Derived values** are computed as the forms compute them: the groups snapshot (ethnicity,
 the commune's classification on the date), gestational weeks and trimester of visits, the
 pregnancy's visit summary, skilled attendance (provincial setting for village midwives),

@@ -29,6 +29,7 @@ from ..models import (
     Residence,
     Source,
 )
+from . import residences
 from .audit import audit_log, diff, snapshot
 from .common import check, require_person, require_unit, today_or
 from .write_scope import WriteScope
@@ -238,10 +239,13 @@ def person_move(
     moved_on: dt.date,
     today: dt.date | None = None,
 ) -> Person:
-    """Record a change of residence from a date; past events keep their commune."""
+    """Record a change of residence from a date. Events before it keep their commune;
+    events from that date on that were stored with the commune she lived in before (a
+    move recorded late) take the new one (``residences.events_rederive``, audited)."""
     require_person(user, person)
     WriteScope.for_user(user).move_check(current=person.residence_unit, target=residence_unit)
     check(rules.not_future(moved_on, today_or(today), "moved_on", "Ngày chuyển đến"))
+    before_move = residences.histories([person.pk])
     current = person.residences.filter(valid_to__isnull=True).first()
     if current is not None:
         current.valid_to = max(moved_on - dt.timedelta(days=1), current.valid_from or moved_on)
@@ -260,6 +264,9 @@ def person_move(
         person_id=person.pk,
         changes=diff(before, snapshot(person)),
         note=f"Chuyển nơi ở từ {moved_on:%d/%m/%Y}",
+    )
+    residences.events_rederive(
+        before=before_move, user=user, note=f"Chuyển nơi ở từ {moved_on:%d/%m/%Y}"
     )
     return person
 

@@ -95,3 +95,50 @@ def test_a_history_outside_the_users_communes_is_refused(rw, tmp_path) -> None:
     result = bundle_import(source=folder, user=rw.staff, today=TODAY)
     assert result.status == ImportBatch.Status.REJECTED
     assert (2, "ma_xa") in {(e.row, e.column) for e in result.errors}
+
+
+def test_a_corrected_history_moves_the_stored_events_with_it(rw, tmp_path) -> None:
+    """A move recorded late (the service) and a history corrected again (the bundle):
+    the stored events that followed the old history follow the new one, audited; the
+    classification of the new commune comes with them."""
+    import datetime as dt
+
+    from mch.registers import services
+    from mch.registers.models import AuditEntry, Birth, Person
+
+    run(rw, tmp_path, {**basic_files(), "residences": MOVED})
+    delivery = Delivery.objects.get(external_id="DE-1")  # 02/01/2026, in the new commune
+    assert delivery.residence_unit == rw.commune and delivery.area_zone == "III"
+    mother = Person.objects.get(external_id="ND-1")
+
+    # she went back on 01/12/2025, recorded only now: the January delivery and its baby
+    # were in Đông Hải; the August visit and the earlier history do not move
+    services.person_move(
+        user=rw.officer,
+        person=mother,
+        residence_unit=rw.other_commune,
+        moved_on=dt.date(2025, 12, 1),
+        today=TODAY,
+    )
+    delivery.refresh_from_db()
+    assert delivery.residence_unit == rw.other_commune and delivery.area_zone != "III"
+    assert {b.residence_unit for b in Birth.objects.filter(delivery=delivery)} == {rw.other_commune}
+    assert AntenatalVisit.objects.get(external_id="KT-2").residence_unit == rw.other_commune
+    entry = AuditEntry.objects.get(model="delivery", object_id=delivery.pk, action="update")
+    assert entry.changes["residence_unit_id"] == [rw.commune.pk, rw.other_commune.pk]
+    assert entry.person_id == mother.pk and "01/12/2025" in entry.note
+
+    # the history corrected in a bundle: she stayed in Hòa Bình until the end of January
+    corrected = [
+        MOVED[0],
+        dict(MOVED[1], den_ngay="31/01/2026"),
+        {"ma_nguoi": "ND-1", "ma_xa": "22759", "tu_ngay": "01/02/2026"},
+    ]
+    result = run(rw, tmp_path, {"residences": corrected}, name="fix")
+    assert result.errors == [] and result.status == ImportBatch.Status.DONE
+    delivery.refresh_from_db()
+    assert delivery.residence_unit == rw.commune and delivery.area_zone == "III"
+    assert AntenatalVisit.objects.get(external_id="KT-2").residence_unit == rw.other_commune
+    entry = AuditEntry.objects.filter(model="delivery", object_id=delivery.pk).latest("pk")
+    assert entry.changes["residence_unit_id"] == [rw.other_commune.pk, rw.commune.pk]
+    assert entry.import_batch_id == result.batch.pk
