@@ -10,7 +10,11 @@ smaller bundle as one XLSX workbook. Run on a fresh database:
 
 Prints wall-clock rows per second, and rows per second of CPU used by the import (this
 process, plus the PostgreSQL backend serving it): the fair figure on a machine shared with
-other work, where wall-clock time also counts waiting for the other work.
+other work, where wall-clock time also counts waiting for the other work; the peak
+resident memory of this process after each import (``getrusage``, the figure
+``/usr/bin/time -v`` calls "Maximum resident set size") and the load average around it.
+``--only-first`` stops after the first import (a big province: 50,000 or 250,000 births
+with ``--births 5000 --years 10`` or ``--births 25000 --years 10``).
 
 Options: --births N a year (default 1000: about 100,000 rows over --years 3), --seed N,
 --keep DIR (keep the bundle), --simple (this script's own small generator: --women N).
@@ -23,6 +27,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -325,6 +330,7 @@ def main() -> None:
     parser.add_argument("--communes", type=int, default=120)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--only-first", action="store_true")
     options = parser.parse_args()
 
     from mch.registers.bundle.importer import bundle_import
@@ -354,6 +360,7 @@ def main() -> None:
     print(f"bundle written: {rows:,} rows in {time.perf_counter() - start:.1f} s ({folder})")
 
     def run(label: str, source: Path, expect: str) -> None:
+        load = os.getloadavg()[0]
         server = _server_cpu()
         start, cpu = time.perf_counter(), time.process_time()
         result = bundle_import(source=source, user=None, today=TODAY)
@@ -366,12 +373,19 @@ def main() -> None:
             f"  (CPU: import {cpu:.2f} s{where} = {total / (cpu + server):,.0f} rows/s)"
             f"   [{result.summary()}]"
         )
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"{'':<44} peak RSS so far {peak:,.0f} MB; load average {load:.2f} before, "
+            f"{os.getloadavg()[0]:.2f} after (1 min)"
+        )
         if result.errors:
             for error in result.errors[:5]:
                 print("   ", error)
         assert result.count(expect) == total, expect
 
     run("first import (CSV, all new)", folder, "created")
+    if options.only_first:
+        return
     run("same bundle again (all unchanged)", folder, "unchanged")
     _empty_registers()
     small = folder / "small"
