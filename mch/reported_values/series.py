@@ -317,18 +317,25 @@ def _approved(out: Any, scope: Scope, versions: Any, units: Any, years: Any) -> 
                 ]
                 return float(sum(sums)) if sums else None
 
-            num, den = total(num_part), total(den_part)
-            if num is None:
+            summed_num, summed_den = total(num_part), total(den_part)
+            if summed_num is None:
                 continue
             version = versions[code]
             if version.multiplier == 1:
                 point = SeriesPoint(
-                    rules.APPROVED_AGGREGATE, num, numerator=num, complete=complete, detail=covered
+                    rules.APPROVED_AGGREGATE,
+                    summed_num,
+                    numerator=summed_num,
+                    complete=complete,
+                    detail=covered,
                 )
             else:
                 spec = spec_of(version)
                 res = compute.result(
-                    num, den, multiplier=version.multiplier, ci=spec.ci if spec else "none"
+                    summed_num,
+                    summed_den,
+                    multiplier=version.multiplier,
+                    ci=spec.ci if spec else "none",
                 )
                 if res.value is None:
                     continue
@@ -337,8 +344,8 @@ def _approved(out: Any, scope: Scope, versions: Any, units: Any, years: Any) -> 
                     res.value,
                     res.ci_low,
                     res.ci_high,
-                    num,
-                    den,
+                    summed_num,
+                    summed_den,
                     complete,
                     covered,
                     bool(res.small_numbers),

@@ -62,7 +62,8 @@ def histories(person_ids: Iterable[int]) -> dict[int, History]:
             .values_list("person_id", "valid_from", "valid_to", "unit_id", "village")
         )
         for person_id, start, end, unit, village in rows:
-            found[person_id].closed.append((start, end, unit, village))
+            if end is not None:  # always (the filter): for the type checker
+                found[person_id].closed.append((start, end, unit, village))
     for history in found.values():  # as residence_on: the latest start first, open start last
         history.closed.sort(key=lambda r: r[0] or dt.date.min, reverse=True)
     return dict(found)
