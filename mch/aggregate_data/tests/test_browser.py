@@ -5,19 +5,17 @@ values are locked."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from mch.core.testing_browser import log_in
 from mch.registers.testing import PASSWORD, build_register_world
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 from ..models import PeriodicReport, ReportStatus
 from ..services import definitions_load
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SHOTS = os.environ.get("AGGREGATE_SHOTS", "")
 
 
@@ -29,21 +27,8 @@ def world(transactional_db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
-    context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
-    browser.close()
-    playwright.stop()
+def page(phone_page):  # type: ignore[no-untyped-def]
+    return phone_page
 
 
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -52,12 +37,7 @@ def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(base + reverse("login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(base + reverse("home"))
+    log_in(page, base, username, PASSWORD)
 
 
 @pytest.mark.browser

@@ -5,18 +5,16 @@ the quarter's M5 shows the case; a commune user never sees the review."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from mch.core.testing_browser import log_in
 from mch.registers.testing import PASSWORD
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 from .conftest import MpdsrWorld, build_mpdsr_world
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SHOTS = os.environ.get("MPDSR_SHOTS", "")
 
 
@@ -25,36 +23,13 @@ def live_mw(transactional_db) -> MpdsrWorld:
     return build_mpdsr_world()
 
 
-@pytest.fixture
-def page(live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
-    browser.close()
-    playwright.stop()
-
-
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
 def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(base + reverse("login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(base + reverse("home"))
+    log_in(page, base, username, PASSWORD)
 
 
 @pytest.mark.browser

@@ -3,41 +3,17 @@ interval as the page shows them."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
-
 from .builders import PASSWORD, YEAR, Province, build_province, facility_births, vi
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
 def live_province(transactional_db, tmp_path: Path) -> Province:
     return build_province(tmp_path)
-
-
-@pytest.fixture
-def page(live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
-    browser.close()
-    playwright.stop()
 
 
 @pytest.mark.browser

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,29 +14,9 @@ from openpyxl import Workbook
 
 from mch.orgunits.models import Population
 from mch.registers.testing import PASSWORD, build_register_world
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SHOTS = os.environ.get("POPULATION_SHOTS", "")
 HEADER = ["ma_xa", "nam", "gioi_tinh", "nhom_tuoi", "dan_so", "nguon"]
-
-
-@pytest.fixture
-def page(live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
-    browser.close()
-    playwright.stop()
 
 
 def _xlsx(path: Path, rows: list[list[object]]) -> Path:
