@@ -157,10 +157,13 @@ def indicator_values(
     by: str | None = None,
     as_of: dt.datetime | None = None,
     stored: bool = True,
+    profiles: ProfileMap | None = None,
 ) -> list[IndicatorValue]:
     """One value per indicator × unit (or commune inside it, ``by="commune"``) × group, for
     the units the user may see (others are left out). ``stored=False`` computes everything
-    from the records (what reconcile and the tests compare the stored cells with)."""
+    from the records (what reconcile and the tests compare the stored cells with).
+    ``profiles``: a page asking for many values passes one ProfileMap(persist=False) to every
+    call, so the group profiles are read once per page, not once per call."""
     if attribution not in ATTRIBUTIONS:
         raise ValueError(f"attribution phải là residence hoặc service (đang là {attribution!r})")
     # Stored cells hold every record known now: they answer for ended months when the
@@ -179,7 +182,8 @@ def indicator_values(
             "version_id", "status"
         )
     )
-    profiles = ProfileMap(persist=False)  # one read of the profiles for every indicator
+    if profiles is None:
+        profiles = ProfileMap(persist=False)  # one read of the profiles for every indicator
     out: list[IndicatorValue] = []
     for code in indicators:
         version = versions.get(code)

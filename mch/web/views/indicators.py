@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from mch.accounts.scope import Scope
+from mch.indicators.adapter.profiles import ProfileMap
 from mch.indicators.dimensions import disaggregation_label
 from mch.indicators.jobs import rebuild_note
 from mch.indicators.models import Domain, Indicator, IndicatorVersion, PopulationGroup
@@ -65,10 +66,24 @@ def _point(value: IndicatorValue) -> dict[str, Any]:
     }
 
 
-def _series(user: Any, code: str, unit: OrgUnit, periods: list[Period], as_of: dt.datetime):
+def _series(
+    user: Any,
+    code: str,
+    unit: OrgUnit,
+    periods: list[Period],
+    as_of: dt.datetime,
+    profiles: ProfileMap,
+):
     return [
         _point(
-            indicator_values(user=user, indicators=[code], units=[unit], period=p, as_of=as_of)[0]
+            indicator_values(
+                user=user,
+                indicators=[code],
+                units=[unit],
+                period=p,
+                as_of=as_of,
+                profiles=profiles,
+            )[0]
         )
         for p in periods
     ]
@@ -237,14 +252,31 @@ def _figures(
     chosen = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= year else year
     period = Period.year(chosen)
     user, code = request.user, indicator.code
+    profiles = ProfileMap(persist=False)  # read once for the page's twenty-odd values
     yearly = _series(
-        user, code, unit, [Period.year(y) for y in range(year - TREND_YEARS + 1, year + 1)], as_of
+        user,
+        code,
+        unit,
+        [Period.year(y) for y in range(year - TREND_YEARS + 1, year + 1)],
+        as_of,
+        profiles,
     )
     monthly = _series(
-        user, code, unit, list(Period.year(year).months())[: timezone.localdate(as_of).month], as_of
+        user,
+        code,
+        unit,
+        list(Period.year(year).months())[: timezone.localdate(as_of).month],
+        as_of,
+        profiles,
     )
     communes = indicator_values(
-        user=user, indicators=[code], units=[unit], period=period, by="commune", as_of=as_of
+        user=user,
+        indicators=[code],
+        units=[unit],
+        period=period,
+        by="commune",
+        as_of=as_of,
+        profiles=profiles,
     )
     names = OrgUnit.objects.in_bulk({v.unit_id for v in communes})
     ranked = [
@@ -264,7 +296,13 @@ def _figures(
     by_group = [
         {"code": v.group, "name": labels.get(v.group, v.group), "value": v}
         for v in indicator_values(
-            user=user, indicators=[code], units=[unit], period=period, groups=groups, as_of=as_of
+            user=user,
+            indicators=[code],
+            units=[unit],
+            period=period,
+            groups=groups,
+            as_of=as_of,
+            profiles=profiles,
         )
     ]
     return {
