@@ -1,4 +1,5 @@
-"""What a provincial officer and a commune health worker do in a real browser."""
+"""What a provincial officer and a commune health worker do in a real browser: the officer
+reads the five plans and switches language; the commune worker is refused another commune."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from mch.core.demo import DEMO_PASSWORD
+from mch.core.testing_browser import log_in as shared_log_in
 from mch.orgunits.models import OrgUnit
 from mch.plans.models import Plan
 
@@ -18,11 +20,7 @@ SCREENS = os.environ.get("MCH_SCREENS", "")
 
 
 def log_in(page, base: str, username: str) -> None:
-    page.goto(base + reverse("login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(base + reverse("home"))
+    shared_log_in(page, base, username, DEMO_PASSWORD)
 
 
 def something_the_plan_states(plan: Plan) -> str:
@@ -32,7 +30,9 @@ def something_the_plan_states(plan: Plan) -> str:
 
 
 @pytest.mark.browser
-def test_officer_reads_the_five_plans_and_switches_language(page, live_server, demo) -> None:
+def test_officer_reads_the_plans_and_a_commune_worker_only_their_commune(
+    page, live_server, demo
+) -> None:
     plans = list(Plan.objects.order_by("slug"))
     expected = {plan.slug: something_the_plan_states(plan) for plan in plans}
     assert len(plans) == 5
@@ -59,13 +59,9 @@ def test_officer_reads_the_five_plans_and_switches_language(page, live_server, d
         page.get_by_role("button", name="Tiếng Việt").click()
     assert page.get_by_role("heading", name="Mục tiêu và chỉ tiêu").is_visible()
 
-
-@pytest.mark.browser
-def test_commune_worker_is_refused_another_communes_page(page, live_server, demo) -> None:
+    # The same demo (built once: it is the suite's longest set-up), a commune health worker.
     own = OrgUnit.objects.get(users__username="tram.phanrang")
     other = OrgUnit.objects.get(users__username="tram.bacai")
-    base = live_server.url
-
     log_in(page, base, "tram.phanrang")
     assert page.get_by_role("heading", name=own.name).is_visible()
 
