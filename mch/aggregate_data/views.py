@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +24,7 @@ from .interchange import FileInvalid, adx, dhis2, export_groups, tabular
 from .periods import PeriodInvalid, period_from_token, period_label, period_token, periods_ended
 
 PERIOD_COUNT = 6
+ROWS_PER_PAGE = 100
 
 
 def _form_code(request: HttpRequest) -> str:
@@ -45,6 +48,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         units=selectors.rollup_units(user=request.user, periods=periods),
     )
     current = list(periods_ended(form.period, timezone.localdate() + _one_period(form.period), 1))
+    # A national or province-wide scope holds thousands of communes: the totals count them
+    # all, the table shows them a page at a time.
+    rows = Paginator(table.rows, ROWS_PER_PAGE).get_page(request.GET.get("trang"))
+    query = urlencode({"bieu": form_code})
     return render(
         request,
         "aggregate_data/overview.html",
@@ -53,6 +60,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "defs": defs,
             "form": form,
             "table": table,
+            "rows": rows,
+            "query": query,
             "upper": upper,
             "labels": [(period_label(p), period_token(p)) for p in periods],
             "current": [(period_label(p), period_token(p)) for p in current if p not in periods],
