@@ -23,7 +23,7 @@ class MpdsrWorld:
     officer: User  # province officer not on the board
     hospital_user: User
     woman: Person
-    death: Death
+    death: Death | None  # None: a pregnant woman whose death the test records
 
 
 def woman(rw: RegisterWorld, name: str, born: dt.date, unit=None) -> Person:
@@ -37,7 +37,8 @@ def woman(rw: RegisterWorld, name: str, born: dt.date, unit=None) -> Person:
     )
 
 
-def maternal_death(rw: RegisterWorld, person: Person, day: dt.date, facility=None) -> Death:
+def pregnant(rw: RegisterWorld, person: Person, day: dt.date) -> None:
+    """An ongoing pregnancy of about 28 weeks on ``day``."""
     reg.pregnancy_register(
         user=rw.officer,
         person=person,
@@ -45,6 +46,10 @@ def maternal_death(rw: RegisterWorld, person: Person, day: dt.date, facility=Non
         lmp=day - dt.timedelta(days=200),
         today=TODAY,
     )
+
+
+def maternal_death(rw: RegisterWorld, person: Person, day: dt.date, facility=None) -> Death:
+    pregnant(rw, person, day)
     return reg.death_record(
         user=rw.officer,
         person=person,
@@ -69,7 +74,7 @@ def mw(db) -> MpdsrWorld:
     return build_mpdsr_world()
 
 
-def build_mpdsr_world() -> MpdsrWorld:
+def build_mpdsr_world(*, death: bool = True) -> MpdsrWorld:
     rw = build_register_world()
     board = user_create(
         username="hoidong",
@@ -90,8 +95,11 @@ def build_mpdsr_world() -> MpdsrWorld:
         validate=False,
     )
     person = woman(rw, "Hà Thị Mơ", dt.date(1996, 3, 2))
-    death = maternal_death(rw, person, dt.date(2026, 2, 14))
-    return MpdsrWorld(rw, board, rw.officer, hospital_user, person, death)
+    if not death:
+        pregnant(rw, person, dt.date(2026, 2, 14))
+        return MpdsrWorld(rw, board, rw.officer, hospital_user, person, None)
+    recorded = maternal_death(rw, person, dt.date(2026, 2, 14))
+    return MpdsrWorld(rw, board, rw.officer, hospital_user, person, recorded)
 
 
 @pytest.fixture

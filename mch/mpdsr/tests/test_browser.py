@@ -1,6 +1,7 @@
-"""The whole MPDSR flow in headless Chromium: the province is alerted to a maternal death
-recorded at the hospital, notifies it, the board reviews it and tracks its action to done,
-the quarter's M5 shows the case; a commune user never sees the review."""
+"""The whole MPDSR flow in headless Chromium: the hospital records a woman's death in the
+register, the province is alerted on its home page, notifies it (M1), the board reviews it
+(M2) and tracks its action to done, the quarter's M5 shows the case de-identified; a
+commune user never sees the review. Uses the run's one Chromium (root conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from mch.core.testing_browser import log_in
+from mch.registers.models import Death
 from mch.registers.testing import PASSWORD
 
 from .conftest import MpdsrWorld, build_mpdsr_world
@@ -20,7 +22,7 @@ SHOTS = os.environ.get("MPDSR_SHOTS", "")
 
 @pytest.fixture
 def live_mw(transactional_db) -> MpdsrWorld:
-    return build_mpdsr_world()
+    return build_mpdsr_world(death=False)
 
 
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -35,6 +37,23 @@ def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-d
 @pytest.mark.browser
 def test_maternal_death_from_alert_to_m5(page, live_server, live_mw: MpdsrWorld) -> None:  # type: ignore[no-untyped-def]
     base = live_server.url
+    # The hospital records the death in the register, from the woman's page.
+    _login(page, base, live_mw.hospital_user.username)
+    page.goto(base + reverse("person-detail", args=[live_mw.woman.pk]))
+    page.get_by_role("link", name="Ghi tử vong").click()
+    page.fill("#id_date", "14/02/2026")
+    page.locator("input[name=place][value=facility]").check()
+    page.select_option("#id_facility", label="Bệnh viện Đa khoa tỉnh")
+    page.select_option("#id_cause_group", "haemorrhage")
+    page.locator("input[name=pregnancy_relation][value=pregnant]").check()
+    page.locator("input[name=pregnancy_related][value='1']").check()
+    page.select_option("#id_maternal_cause", "direct")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu", exact=True).click()
+    assert "Có thể là tử vong mẹ — cần thông báo" in page.content()
+    death = Death.objects.get(person=live_mw.woman)
+    assert death.facility == live_mw.rw.hospital and death.possible_maternal
+
     _login(page, base, live_mw.board.username)
     alert = page.locator("#mpdsr-alert")
     assert "cần thông báo" in alert.inner_text()
