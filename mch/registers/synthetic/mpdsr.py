@@ -109,19 +109,24 @@ def mortality_layer_load(
     communes: int = 45,
     births_per_year: int = 4_500,
     seed: int = 4869,
+    prefix: str = LAYER_PREFIX,
+    exclude: tuple[str, ...] = (),
     progress: Progress | None = None,
 ) -> int:
     """Import a year of women, pregnancies, deliveries, births and deaths in the
-    ethnic-minority communes of ``province`` (ID prefix ``DEMOTV``), once."""
+    ethnic-minority communes of ``province`` but ``exclude`` (ID prefix ``prefix``), once."""
     from mch.registers.bundle.importer import bundle_import
 
     from .generate import Options, generate
     from .places import province_load
 
-    if Person.objects.filter(external_id__startswith=f"{LAYER_PREFIX}-").exists():
+    if Person.objects.filter(external_id__startswith=f"{prefix}-").exists():
         return 0
     place = province_load(province, on=today)
-    chosen = sorted((c for c in place.communes if c.group >= 2), key=lambda c: c.code)[:communes]
+    chosen = sorted(
+        (c for c in place.communes if c.group >= 2 and c.code not in exclude),
+        key=lambda c: c.code,
+    )[:communes]
     place = replace(place, communes=tuple(chosen))
     options = Options(
         as_of=today,
@@ -130,19 +135,161 @@ def mortality_layer_load(
         end_year=today.year,
         seed=seed,
         error_rate=0.0,
-        id_prefix=LAYER_PREFIX,
+        id_prefix=prefix,
     )
     with tempfile.TemporaryDirectory(prefix="mch-mpdsr-") as folder:
         generate(place, Path(folder), options)
         for path in Path(folder).glob("*.csv"):
             if path.stem not in KEEP_FILES:
                 path.unlink()
+        women_deaths_add(
+            Path(folder),
+            today=today,
+            seed=seed,
+            prefix=prefix,
+            communes={c.code for c in chosen},
+        )
         result = bundle_import(source=Path(folder), user=None, today=today)
     if result.rejected:
         raise RuntimeError(f"Demo mortality layer refused: {result.errors[:3]}")
     if progress is not None:
         progress(result.summary())
     return result.count("created")
+
+
+# Deaths of women 15–49 outside pregnancy (synthetic-data settings): about 1.1 per 1,000
+# women a year (rates.woman_death_per_year), about 60 live births a year per 1,000 women
+# 15–49, so some 18 such deaths per 1,000 births; late maternal deaths (43 days–1 year
+# after a delivery) about 20 per 100,000 births, at least one so the demo shows the group.
+WOMEN_DEATHS_PER_BIRTH = 0.0011 / 0.060
+LATE_PER_BIRTH = 20 / 100_000
+WOMAN_CAUSES = (
+    ("injury", "Tai nạn giao thông", 0.25),
+    ("other", "Bệnh lý nội khoa", 0.35),
+    ("other_infection", "Nhiễm trùng", 0.10),
+    ("unknown", "", 0.15),
+    ("indirect", "Bệnh tim mạch", 0.15),
+)
+
+
+def women_deaths_add(
+    folder: Path, *, today: dt.date, seed: int, prefix: str, communes: set[str]
+) -> int:
+    """Add to a generated bundle the deaths maternal death surveillance screens beside the
+    maternal ones (issue 10: every death of a woman 15–49): women of the layer's communes
+    who died outside pregnancy (accidents, other diseases, some with the relation to
+    pregnancy unknown: "pending"), and late deaths of mothers 43 days to 1 year after
+    their delivery (the pregnancy relation left empty: the import derives it)."""
+    import csv
+
+    rng = _rng(seed, 15_49)
+
+    def read(name: str) -> tuple[list[str], list[dict[str, str]]]:
+        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            return list(reader.fieldnames or []), list(reader)
+
+    def append(name: str, header: list[str], rows: list[dict[str, str]]) -> None:
+        with (folder / f"{name}.csv").open("a", encoding="utf-8", newline="") as handle:
+            csv.DictWriter(handle, header).writerows(rows)
+
+    def day(text: str) -> dt.date:
+        return dt.datetime.strptime(text, "%d/%m/%Y").date()
+
+    p_header, persons = read("persons")
+    d_header, deaths = read("deaths")
+    _, deliveries = read("deliveries")
+    _, pregnancies = read("pregnancies")
+    births = sum(1 for _ in (folder / "births.csv").open(encoding="utf-8")) - 1
+    mothers = [p for p in persons if p["sex"] == "F" and not p["mother_id"]]
+    # Templates for the new women: mothers recorded in a commune of today's map.
+    current = [p for p in mothers if p["commune"] in communes]
+    if not current or births <= 0:
+        return 0
+    dead = {d["person_id"] for d in deaths}
+    hospitals = sorted({d["facility"] for d in deaths if d["facility"]})
+    first = max(dt.date(today.year, 1, 1), today - dt.timedelta(days=365))
+    span = (today - first).days - 2
+    causes = [c for c, _, _ in WOMAN_CAUSES]
+    texts = {c: t for c, t, _ in WOMAN_CAUSES}
+    weights = np.array([w for _, _, w in WOMAN_CAUSES])
+    new_persons: list[dict[str, str]] = []
+    new_deaths: list[dict[str, str]] = []
+
+    def death_row(
+        person: dict[str, str], when: dt.date, cause: str, relation: str, at: dict[str, str]
+    ) -> None:
+        place = str(rng.choice(["facility", "home", "on_the_way"], p=[0.4, 0.45, 0.15]))
+        new_deaths.append(
+            dict.fromkeys(d_header, "")
+            | {
+                "id": f"{prefix}-XW{len(new_deaths) + 1:05d}",
+                "person_id": person["id"],
+                "date": f"{when:%d/%m/%Y}",
+                "commune": at["commune"],
+                "village": at["village"],
+                "facility": str(rng.choice(hospitals)) if place == "facility" and hospitals else "",
+                "place": place if hospitals or place != "facility" else "home",
+                "cause_group": cause,
+                "injury_type": "traffic" if cause == "injury" else "",
+                "cause_text": texts[cause],
+                "pregnancy_relation": relation,
+                "recorded_on": f"{min(today, when + dt.timedelta(days=int(rng.integers(0, 20)))):%d/%m/%Y}",
+            }
+        )
+
+    for k in range(int(rng.poisson(births * WOMEN_DEATHS_PER_BIRTH))):
+        like = current[int(rng.integers(len(current)))]
+        other = current[int(rng.integers(len(current)))]
+        when = first + dt.timedelta(days=int(rng.integers(0, span)))
+        born = when - dt.timedelta(days=int(rng.integers(15 * 366, 50 * 365)))
+        person = like | {
+            "id": f"{prefix}-PW{k + 1:05d}",
+            "full_name": " ".join(like["full_name"].split()[:1] + other["full_name"].split()[1:]),
+            "birth_date": f"{born:%d/%m/%Y}",
+            "national_id": "",
+            "insurance_number": "",
+            "phone": "",
+            "registered_on": f"{when:%d/%m/%Y}",
+        }
+        new_persons.append(person)
+        cause = str(rng.choice(causes, p=weights / weights.sum()))
+        death_row(person, when, cause, "not_pregnant" if rng.random() < 0.9 else "unknown", person)
+    # Late maternal deaths: mothers alive after a delivery of 43 days to 1 year before,
+    # with no later pregnancy.
+    by_id = {p["id"]: p for p in mothers}
+    later = {}
+    for row in pregnancies:
+        later[row["person_id"]] = max(
+            later.get(row["person_id"], ""), row["date"][6:] + row["date"][3:5] + row["date"][:2]
+        )
+    candidates = [
+        row
+        for row in deliveries
+        if row["person_id"] in by_id
+        and row["commune"] in communes
+        and row["person_id"] not in dead
+        and (today - day(row["date"])).days > 60
+        and later.get(row["person_id"], "") <= f"{day(row['date']):%Y%m%d}"
+    ]
+    candidates.sort(key=lambda row: row["id"])
+    late = max(1, int(rng.poisson(births * LATE_PER_BIRTH)))
+    for index in rng.permutation(len(candidates))[:late].tolist():
+        row = candidates[int(index)]
+        delivered = day(row["date"])
+        gap = int(rng.integers(43, min(365, (today - delivered).days - 2) + 1))
+        mother = by_id[row["person_id"]]
+        death_row(
+            mother,
+            delivered + dt.timedelta(days=gap),
+            str(rng.choice(["indirect", "other"])),
+            "",
+            row,
+        )
+        dead.add(mother["id"])
+    append("persons", p_header, new_persons)
+    append("deaths", d_header, new_deaths)
+    return len(new_deaths)
 
 
 @transaction.atomic
@@ -479,7 +626,20 @@ def mpdsr_generate(
 def mpdsr_demo_load(*, today: dt.date | None = None, progress: Progress | None = None) -> None:
     """The demo's MPDSR: Lào Cai's mortality layer, then the records of Lào Cai (board:
     solaocai) and Khánh Hòa (board: sokhanhhoa)."""
+    from .demo import DEMO_COMMUNES
+
     today = today or timezone.localdate()
     mortality_layer_load(today=today, progress=progress)
+    # Khánh Hòa: the province of the demo's commune and hospital users; its other communes
+    # (not the six whose full registers the demo carries).
+    mortality_layer_load(
+        today=today,
+        province="56",
+        births_per_year=3_500,
+        seed=56,
+        prefix="DEMOKH",
+        exclude=DEMO_COMMUNES,
+        progress=progress,
+    )
     mpdsr_generate(province="15", today=today, seed=15, board=("solaocai",), progress=progress)
     mpdsr_generate(province="56", today=today, seed=56, board=("sokhanhhoa",), progress=progress)
