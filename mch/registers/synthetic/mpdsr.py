@@ -258,7 +258,7 @@ def women_deaths_add(
     # Late maternal deaths: mothers alive after a delivery of 43 days to 1 year before,
     # with no later pregnancy.
     by_id = {p["id"]: p for p in mothers}
-    later = {}
+    later: dict[str, str] = {}
     for row in pregnancies:
         later[row["person_id"]] = max(
             later.get(row["person_id"], ""), row["date"][6:] + row["date"][3:5] + row["date"][:2]
