@@ -273,3 +273,82 @@ def test_generated_mpdsr_records_are_deterministic(mw) -> None:
     mpdsr_generate(province="56", today=today, seed=3, board=("hoidong",))
     assert sorted(RedAlert.objects.values_list("called_at", "response_minutes", "level")) == first
     assert ProvinceSettings.objects.filter(province=mw.rw.province).exists()
+
+
+def test_demo_layer_adds_women_deaths_and_late_maternal_deaths(tmp_path) -> None:
+    """The demo's mortality layer screens more than maternal deaths: women 15–49 who died
+    outside pregnancy (about 18 per 1,000 births) and late deaths 43 days–1 year after a
+    delivery, left for the import to classify; only in communes of today's map."""
+    import csv
+
+    from mch.registers.synthetic.mpdsr import women_deaths_add
+
+    today = dt.date(2026, 12, 7)
+
+    def write(name: str, header: list[str], rows: list[dict[str, str]]) -> None:
+        with (tmp_path / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, header)
+            writer.writeheader()
+            writer.writerows(rows)
+
+    p_header = ["id", "full_name", "sex", "birth_date", "commune", "village", "mother_id"]
+    p_header += ["national_id", "insurance_number", "phone", "registered_on"]
+    mothers = [
+        {
+            "id": f"M{i}",
+            "full_name": f"Hà Thị Mơ{i}",
+            "sex": "F",
+            "birth_date": "01/01/1995",
+            "commune": "22801" if i % 2 else "02658",
+            "village": "Thôn 1",
+            "mother_id": "",
+        }
+        for i in range(40)
+    ]
+    write("persons", p_header, mothers)
+    d_header = ["id", "person_id", "date", "commune", "village", "service_commune", "facility"]
+    d_header += ["place", "cause_group", "injury_type", "cause_text", "pregnancy_relation"]
+    d_header += ["pregnancy_related", "maternal_cause", "recorded_on"]
+    write(
+        "deaths",
+        d_header,
+        [
+            {
+                "id": "X1",
+                "person_id": "M1",
+                "date": "01/03/2026",
+                "commune": "22801",
+                "facility": "BV-56",
+                "place": "facility",
+            }
+        ],
+    )
+    deliveries = [
+        {
+            "id": f"D{i}",
+            "person_id": f"M{i}",
+            "date": "02/03/2026",
+            "commune": "22801" if i % 2 else "02658",
+        }
+        for i in range(40)
+    ]
+    write("deliveries", ["id", "person_id", "date", "commune", "village"], deliveries)
+    write(
+        "pregnancies",
+        ["id", "person_id", "date"],
+        [{"id": f"T{i}", "person_id": f"M{i}", "date": "01/07/2025"} for i in range(40)],
+    )
+    write("births", ["id"], [{"id": f"B{i}"} for i in range(5000)])
+
+    added = women_deaths_add(tmp_path, today=today, seed=7, prefix="K", communes={"22801"})
+    with (tmp_path / "deaths.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))[1:]
+    assert added == len(rows) and 60 <= added <= 130  # about 5,000 × 18/1,000 = 92
+    assert {r["commune"] for r in rows} == {"22801"}
+    late = [r for r in rows if r["pregnancy_relation"] == ""]
+    assert late and all(r["person_id"] != "M1" for r in late)  # not a woman already dead
+    for row in late:
+        gap = (dt.datetime.strptime(row["date"], "%d/%m/%Y").date() - dt.date(2026, 3, 2)).days
+        assert 43 <= gap <= 365
+    outside = [r for r in rows if r["pregnancy_relation"]]
+    assert {r["pregnancy_relation"] for r in outside} <= {"not_pregnant", "unknown"}
