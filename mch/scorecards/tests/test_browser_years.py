@@ -14,9 +14,7 @@ from django.urls import reverse
 from mch.scorecards.assembly import unit_years
 
 from .builders import PASSWORD, YEAR, Province, facility_births, vi
-from .test_browser import live_province, page  # noqa: F401  (fixtures used by name)
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from .test_browser import live_province  # noqa: F401  (a fixture, used by name)
 
 
 def _shot(tab, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -32,7 +30,7 @@ def _shot(tab, name: str) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.browser
 def test_officer_reads_years_and_switches_year_in_place(
-    page,  # noqa: F811
+    page,
     live_server,
     live_province: Province,  # noqa: F811
 ) -> None:  # type: ignore[no-untyped-def]
