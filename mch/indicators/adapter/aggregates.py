@@ -29,9 +29,11 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -140,9 +142,69 @@ def _provinces(units: Collection[int] | None = None) -> dict[int, int]:
 
 # One stored cell: (unit, kind, month start, profile, until, numerator, denominator).
 Row = tuple[int, str, dt.date, int, int, float, float]
+EPOCH = dt.date(1970, 1, 1)
 
 
-def _latest_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution: str) -> list[Row]:
+@dataclass
+class _Cells:
+    """Cells of one version and attribution as columns: unit, month start (days since
+    1970-01-01), profile, ``until`` (int64) and Σ numerator, Σ denominator (float64); one
+    row per key. Columns, not tuples: a year at 250,000 births is ~1 M cells."""
+
+    kind: str
+    unit: npt.NDArray[np.int64]
+    start: npt.NDArray[np.int64]
+    profile: npt.NDArray[np.int64]
+    until: npt.NDArray[np.int64]
+    num: npt.NDArray[np.float64]
+    den: npt.NDArray[np.float64]
+
+    @classmethod
+    def empty(cls, kind: str) -> _Cells:
+        no = np.empty(0, dtype=np.int64)
+        return cls(kind, no, no, no, no, np.empty(0), np.empty(0))
+
+    def __len__(self) -> int:
+        return len(self.unit)
+
+    def take(self, pick: npt.NDArray[Any]) -> _Cells:
+        return _Cells(
+            self.kind,
+            self.unit[pick],
+            self.start[pick],
+            self.profile[pick],
+            self.until[pick],
+            self.num[pick],
+            self.den[pick],
+        )
+
+    def matrix(self) -> npt.NDArray[np.float64]:
+        """Every column as float64 (ids and days are exact), one row per cell."""
+        return np.column_stack(
+            [self.unit, self.start, self.profile, self.until, self.num, self.den]
+        ).astype(np.float64)
+
+    def rows(self) -> list[Row]:
+        days = self.start.tolist()
+        return [
+            (u, self.kind, EPOCH + dt.timedelta(days=s), p, f, a, b)
+            for u, s, p, f, a, b in zip(
+                self.unit.tolist(),
+                days,
+                self.profile.tolist(),
+                self.until.tolist(),
+                self.num.tolist(),
+                self.den.tolist(),
+                strict=True,
+            )
+        ]
+
+
+def _month_days(dates: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    return dates.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+
+
+def _latest_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution: str) -> _Cells:
     """Cells of a "latest per person" indicator: one per valid fact that is its person's
     latest of its month, with ``until`` the month of the person's next valid fact in the
     same year (``NO_NEXT`` if none). For a month-aligned period of that year ending in
@@ -152,7 +214,7 @@ def _latest_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution:
     count = spec.denominator
     batch = batches.get(batch_key(count)) or FactBatch.empty(count.fact)
     if not len(batch):
-        return []
+        return _Cells.empty(LATEST)
     ok = compute._eligible(count, batch, STORED_AS_OF)
     dates = compute._dates(count, batch)
     units = compute._units(batch, attribution)
@@ -160,7 +222,7 @@ def _latest_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution:
     hit = mask(spec.numerator.where, batch.columns, len(batch))
     index = np.nonzero(ok)[0]
     if not len(index):
-        return []
+        return _Cells.empty(LATEST)
     order = np.lexsort((index, dates[index].astype(np.int64), subject[index]))
     ranked = index[order]
     months = dates[ranked].astype("datetime64[M]").astype(np.int64)  # months since 1970
@@ -176,32 +238,64 @@ def _latest_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution:
         hit[chosen].astype(np.float64),
         np.ones(len(chosen)),
     )
-    return [
-        (
-            int(u),
-            LATEST,
-            dt.date(1970 + int(m) // 12, int(m) % 12 + 1, 1),
-            int(p),
-            int(f),
-            float(a),
-            float(b),
-        )
-        for (u, m, p, f), a, b in zip(keys.T, n, d, strict=True)
-    ]
+    starts = keys[1].astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    return _Cells(LATEST, keys[0], starts, keys[2], keys[3], n, d)
 
 
-def _version_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution: str) -> list[Row]:
+def _month_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution: str) -> _Cells:
+    """Month cells of an additive indicator: ``compute.cells`` without periods, as
+    columns (the numerator and denominator sides of a ratio summed per key, as
+    ``compute.merge`` adds them)."""
+    sides: list[tuple[Count, bool]] = []
+    if spec.within_denominator:
+        assert spec.denominator is not None
+        sides.append((spec.denominator, True))
+    else:
+        sides.append((spec.numerator, False))
+        if spec.denominator is not None:
+            sides.append((spec.denominator, True))
+    keys: list[list[npt.NDArray[np.int64]]] = [[], [], []]
+    nums: list[npt.NDArray[np.float64]] = []
+    dens: list[npt.NDArray[np.float64]] = []
+    for count, is_denominator in sides:
+        batch = batches.get(batch_key(count)) or FactBatch.empty(count.fact)
+        if not len(batch):
+            continue
+        ok = compute._eligible(count, batch, STORED_AS_OF)
+        dates = compute._dates(count, batch)
+        units = compute._units(batch, attribution)
+        ones = np.ones(int(ok.sum()))
+        if spec.within_denominator:
+            hit = mask(spec.numerator.where, batch.columns, len(batch))
+            num, den = hit[ok].astype(np.float64), ones
+        elif is_denominator:
+            num, den = np.zeros(len(ones)), ones
+        else:
+            num, den = ones, np.zeros(len(ones))
+        keys[0].append(units[ok])
+        keys[1].append(_month_days(dates[ok]))
+        keys[2].append(batch.columns["profile"][ok])
+        nums.append(num)
+        dens.append(den)
+    if not nums or not sum(len(n) for n in nums):
+        return _Cells.empty("month")
+    unique, n, d = compute._sum(
+        [np.concatenate(k).astype(np.int64) for k in keys],
+        np.concatenate(nums),
+        np.concatenate(dens),
+    )
+    return _Cells("month", unique[0], unique[1], unique[2], np.zeros(len(n), np.int64), n, d)
+
+
+def _version_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution: str) -> _Cells:
     if spec.latest:
         return _latest_cells(spec, batches, attribution)
-    return [
-        (c.unit, c.kind, c.start, c.profile, 0, c.numerator, c.denominator)
-        for c in compute.cells(spec, batches, attribution=attribution, as_of=STORED_AS_OF)
-    ]
+    return _month_cells(spec, batches, attribution)
 
 
 def _year_cells(
     plan: _Plan, year: int, units: Collection[int] | None, profiles: ProfileMap
-) -> Iterator[tuple[int, int, list[Row]]]:
+) -> Iterator[tuple[int, int, _Cells]]:
     """(version id, attribution, cells placed in ``year``) from one year of facts. A
     year's facts are those a live query of the year loads (a death recorded this year but
     dated last year is loaded for both years); each year keeps only the cells placed
@@ -211,31 +305,30 @@ def _year_cells(
     batches = facts.load(
         plan.counts(), profiles, dt.date(year, 1, 1), dt.date(year, 12, 31), load_units
     )
+    first = (dt.date(year, 1, 1) - EPOCH).days
+    last = (dt.date(year, 12, 31) - EPOCH).days
+    wanted = None if units is None else np.array(sorted(units), dtype=np.int64)
     for pk, (_, spec) in plan.specs.items():
-        sides: list[dict[tuple[Any, ...], Row]] = []
+        sides: list[_Cells] = []
         for name, _attribution in ATTRIBUTIONS:
-            sides.append(
-                {
-                    row[:5]: row
-                    for row in _version_cells(spec, batches, name)
-                    if row[2].year == year and (units is None or row[0] in units)
-                }
-            )
+            cells = _version_cells(spec, batches, name)
+            inside = (cells.start >= first) & (cells.start <= last)
+            if wanted is not None:
+                inside &= np.isin(cells.unit, wanted)
+            sides.append(cells.take(inside))
         residence, service = sides
         # A cell equal under both attributions (the person lives where she was served) is
-        # stored once.
-        shared = [row for key, row in residence.items() if service.get(key) == row]
-        yield pk, SHARED, shared
-        yield (
-            pk,
-            int(Attribution.RESIDENCE),
-            [row for key, row in residence.items() if service.get(key) != row],
-        )
-        yield (
-            pk,
-            int(Attribution.SERVICE),
-            [row for key, row in service.items() if residence.get(key) != row],
-        )
+        # stored once: the rows (key and sums) found on both sides.
+        both = np.vstack([residence.matrix(), service.matrix()])
+        if len(both):
+            _, inverse, counts = np.unique(both, axis=0, return_inverse=True, return_counts=True)
+            twice = counts[inverse.reshape(-1)] == 2
+        else:
+            twice = np.zeros(0, dtype=bool)
+        on_both = twice[: len(residence)]
+        yield pk, SHARED, residence.take(on_both)
+        yield pk, int(Attribution.RESIDENCE), residence.take(~on_both)
+        yield pk, int(Attribution.SERVICE), service.take(~twice[len(residence) :])
 
 
 _COLUMNS = (
@@ -252,36 +345,61 @@ _COLUMNS = (
 )
 
 
-def _write(pk: int, attribution: int, cells: list[Row], provinces: dict[int, int]) -> int:
+def _write(pk: int, attribution: int, cells: _Cells, provinces: dict[int, int]) -> int:
     """Insert cells with plain SQL (COPY on PostgreSQL): hundreds of thousands of rows,
-    no model instances."""
-    rows = [
-        (pk, attribution, kind, start, unit, profile, until, provinces.get(unit, 0), num, den)
-        for unit, kind, start, profile, until, num, den in cells
-        if num or den
-    ]
-    if not rows:
+    no model instances, in the order of the primary key (the index grows at its end)."""
+    cells = cells.take((cells.num != 0) | (cells.den != 0))
+    if not len(cells):
         return 0
+    cells = cells.take(np.lexsort((cells.until, cells.profile, cells.unit, cells.start)))
+    found, where = np.unique(cells.unit, return_inverse=True)
+    province = np.array([provinces.get(int(u), 0) for u in found], dtype=np.int64)
+    columns = [
+        repeat(pk),
+        repeat(attribution),
+        repeat(cells.kind),
+        np.datetime_as_string(cells.start.astype("datetime64[D]")).tolist(),
+        cells.unit.tolist(),
+        cells.profile.tolist(),
+        cells.until.tolist(),
+        province[where.reshape(-1)].tolist(),
+        cells.num.tolist(),
+        cells.den.tolist(),
+    ]
+    rows = list(zip(*columns, strict=False))  # repeat() columns are endless
     table = connection.ops.quote_name(IndicatorCell._meta.db_table)
-    columns = ", ".join(_COLUMNS)
+    names = ", ".join(_COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor
-            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(_COLUMNS))
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (names are ours)
             for start in range(0, len(rows), BATCH):
-                cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 (names are ours)
-                    [(*r[:3], r[3].isoformat(), *r[4:]) for r in rows[start : start + BATCH]],
-                )
+                cursor.executemany(sql, rows[start : start + BATCH])
     return len(rows)
 
 
 def _in_year(year: int) -> dict[str, dt.date]:
     return {"period_start__gte": dt.date(year, 1, 1), "period_start__lte": dt.date(year, 12, 31)}
+
+
+def _clear(pks: list[int]) -> None:
+    """Remove every cell of these versions (the whole table, at once, when they are all
+    it holds: no index maintenance row by row)."""
+    table = connection.ops.quote_name(IndicatorCell._meta.db_table)
+    with transaction.atomic():
+        if IndicatorCell.objects.exclude(version_id__in=pks).exists():
+            IndicatorCell.objects.filter(version_id__in=pks).delete()
+        else:
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute(f"TRUNCATE {table}")
+                else:
+                    cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (SQLite truncates)
 
 
 def _build(
@@ -302,7 +420,12 @@ def _build(
     selection: dict[str, Any] = {"version_id__in": pks}
     if units is not None:
         selection["unit_id__in"] = units
-    if only is None:
+    emptied = units is None and only is None
+    if emptied:
+        # A full rebuild: the versions read ``building`` (values come from the records)
+        # until it is done, so their cells go at once and each year is only inserted.
+        _clear(pks)
+    elif only is None:
         # Cells outside the years of the events are left from records since removed.
         outside = IndicatorCell.objects.filter(**selection)
         if every:
@@ -314,7 +437,8 @@ def _build(
     for step, year in enumerate(years):
         computed = list(_year_cells(plan, year, units, profiles))
         with transaction.atomic():
-            IndicatorCell.objects.filter(**selection, **_in_year(year)).delete()
+            if not emptied:
+                IndicatorCell.objects.filter(**selection, **_in_year(year)).delete()
             for pk, attribution, rows in computed:
                 written += _write(pk, attribution, rows, provinces)
         del computed
@@ -625,8 +749,8 @@ def aggregates_reconcile(*, tolerance: float = 1e-9) -> list[CellDifference]:
     profiles = ProfileMap(persist=False)
     for year in years:
         computed: dict[Key, tuple[float, float]] = {}
-        for pk, attribution, rows in _year_cells(plan, year, None, profiles):
-            for unit, kind, start, profile, until, num, den in rows:
+        for pk, attribution, cells in _year_cells(plan, year, None, profiles):
+            for unit, kind, start, profile, until, num, den in cells.rows():
                 key = (pk, attribution, kind, start, unit, profile, until, provinces.get(unit, 0))
                 computed[key] = (num, den)
         compare(_stored_year(pks, (year, year)), computed)
