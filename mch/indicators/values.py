@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mch.accounts.scope import Scope
 from mch.indicators.engine import compute
+from mch.indicators.engine.compute import FactBatch
 from mch.indicators.engine.definitions import ComputeSpec, parse_compute
 from mch.indicators.engine.periods import Period
 from mch.orgunits.models import OrgUnit
@@ -184,6 +185,8 @@ def indicator_values(
     )
     if profiles is None:
         profiles = ProfileMap(persist=False)  # one read of the profiles for every indicator
+    # Facts of the live parts, by period: indicators over the same facts load them once.
+    loaded: dict[tuple[dt.date, dt.date], dict[str, FactBatch]] = {}
     out: list[IndicatorValue] = []
     for code in indicators:
         version = versions.get(code)
@@ -206,7 +209,16 @@ def indicator_values(
                     version, attribution, selection, rollups, filters, profiles.items()
                 )
             if current is not None:
-                live = _computed_sums(spec, attribution, current, rollups, filters, as_of, profiles)
+                live = _computed_sums(
+                    spec,
+                    attribution,
+                    current,
+                    rollups,
+                    filters,
+                    as_of,
+                    profiles,
+                    loaded.setdefault((current.start, current.end), {}),
+                )
                 for key, pair in live.items():
                     total = sums.setdefault(key, [0.0, 0.0])
                     total[0] += pair[0]
@@ -337,10 +349,13 @@ def _computed_sums(
     filters: dict[str, list[Any]],
     as_of: dt.datetime,
     profiles: ProfileMap,
+    loaded: dict[str, FactBatch] | None = None,
 ) -> dict[tuple[int, str], Any]:
+    """Sums from the records; ``loaded``: fact batches of the same period and units that
+    other indicators of the same call loaded (reused, and added to)."""
     all_units = {unit for roll in rollups.values() for unit in roll.weights}
     counts = [spec.numerator] + ([spec.denominator] if spec.denominator else [])
-    batches = facts.load(counts, profiles, period.start, period.end, all_units)
+    batches = facts.load(counts, profiles, period.start, period.end, all_units, loaded)
     cells = compute.cells(
         spec,
         batches,

@@ -178,11 +178,8 @@ class _Cells:
             self.den[pick],
         )
 
-    def matrix(self) -> npt.NDArray[np.float64]:
-        """Every column as float64 (ids and days are exact), one row per cell."""
-        return np.column_stack(
-            [self.unit, self.start, self.profile, self.until, self.num, self.den]
-        ).astype(np.float64)
+    def key(self) -> npt.NDArray[np.int64]:
+        return _pack(self.unit, self.start, self.profile, self.until)
 
     def rows(self) -> list[Row]:
         days = self.start.tolist()
@@ -198,6 +195,62 @@ class _Cells:
                 strict=True,
             )
         ]
+
+
+# A cell key packed into one int64 (sorting one column is ~10 times faster than NumPy's
+# unique over rows): unit id < 2**24, days since 1970 + 2**17 < 2**18, profile id + 2**19
+# < 2**20 (ProfileMap's temporary ids are negative), until < 2**4; 62 bits.
+_UNIT, _DAY, _PROFILE, _UNTIL = 24, 18, 20, 4
+
+
+def _pack(
+    unit: npt.NDArray[np.int64],
+    start: npt.NDArray[np.int64],
+    profile: npt.NDArray[np.int64],
+    until: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    unit, start, profile, until = (
+        np.asarray(c, dtype=np.int64) for c in (unit, start, profile, until)
+    )
+    if len(unit) and (
+        unit.min() < 0
+        or unit.max() >= 1 << _UNIT
+        or abs(int(start.min())) >= 1 << (_DAY - 1)
+        or abs(int(start.max())) >= 1 << (_DAY - 1)
+        or abs(int(profile.min())) >= 1 << (_PROFILE - 1)
+        or abs(int(profile.max())) >= 1 << (_PROFILE - 1)
+    ):
+        raise ValueError("cell key out of the packed range")
+    key = unit
+    key = (key << _DAY) | (start + (1 << (_DAY - 1)))
+    key = (key << _PROFILE) | (profile + (1 << (_PROFILE - 1)))
+    return (key << _UNTIL) | until
+
+
+def _unpack(key: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], ...]:
+    until = key & ((1 << _UNTIL) - 1)
+    key = key >> _UNTIL
+    profile = (key & ((1 << _PROFILE) - 1)) - (1 << (_PROFILE - 1))
+    key = key >> _PROFILE
+    start = (key & ((1 << _DAY) - 1)) - (1 << (_DAY - 1))
+    return key >> _DAY, start, profile, until
+
+
+def _summed(
+    kind: str,
+    key: npt.NDArray[np.int64],
+    num: npt.NDArray[np.float64],
+    den: npt.NDArray[np.float64],
+) -> _Cells:
+    """Σ numerator, Σ denominator per packed key (as ``compute._sum``, one column)."""
+    if not len(key):
+        return _Cells.empty(kind)
+    unique, inverse = np.unique(key, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    n = np.bincount(inverse, weights=num, minlength=len(unique)).astype(np.float64)
+    d = np.bincount(inverse, weights=den, minlength=len(unique)).astype(np.float64)
+    unit, start, profile, until = _unpack(unique)
+    return _Cells(kind, unit, start, profile, until, n, d)
 
 
 def _month_days(dates: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
@@ -233,13 +286,13 @@ def _latest_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution:
     keep = following > month_no
     chosen, months, following = ranked[keep], months[keep], following[keep]
     profile = batch.columns["profile"]
-    keys, n, d = compute._sum(
-        [units[chosen], months, profile[chosen], following],
+    starts = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    return _summed(
+        LATEST,
+        _pack(units[chosen], starts, profile[chosen], following),
         hit[chosen].astype(np.float64),
         np.ones(len(chosen)),
     )
-    starts = keys[1].astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    return _Cells(LATEST, keys[0], starts, keys[2], keys[3], n, d)
 
 
 def _month_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution: str) -> _Cells:
@@ -279,12 +332,13 @@ def _month_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution: 
         dens.append(den)
     if not nums or not sum(len(n) for n in nums):
         return _Cells.empty("month")
-    unique, n, d = compute._sum(
-        [np.concatenate(k).astype(np.int64) for k in keys],
+    unit, start, profile = (np.concatenate(k) for k in keys)
+    return _summed(
+        "month",
+        _pack(unit, start, profile, np.zeros(len(unit), np.int64)),
         np.concatenate(nums),
         np.concatenate(dens),
     )
-    return _Cells("month", unique[0], unique[1], unique[2], np.zeros(len(n), np.int64), n, d)
 
 
 def _version_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution: str) -> _Cells:
@@ -319,16 +373,19 @@ def _year_cells(
         residence, service = sides
         # A cell equal under both attributions (the person lives where she was served) is
         # stored once: the rows (key and sums) found on both sides.
-        both = np.vstack([residence.matrix(), service.matrix()])
-        if len(both):
-            _, inverse, counts = np.unique(both, axis=0, return_inverse=True, return_counts=True)
-            twice = counts[inverse.reshape(-1)] == 2
-        else:
-            twice = np.zeros(0, dtype=bool)
-        on_both = twice[: len(residence)]
-        yield pk, SHARED, residence.take(on_both)
-        yield pk, int(Attribution.RESIDENCE), residence.take(~on_both)
-        yield pk, int(Attribution.SERVICE), service.take(~twice[len(residence) :])
+        _, here, there = np.intersect1d(
+            residence.key(), service.key(), assume_unique=True, return_indices=True
+        )
+        equal = (residence.num[here] == service.num[there]) & (
+            residence.den[here] == service.den[there]
+        )
+        in_residence = np.zeros(len(residence), dtype=bool)
+        in_residence[here[equal]] = True
+        in_service = np.zeros(len(service), dtype=bool)
+        in_service[there[equal]] = True
+        yield pk, SHARED, residence.take(in_residence)
+        yield pk, int(Attribution.RESIDENCE), residence.take(~in_residence)
+        yield pk, int(Attribution.SERVICE), service.take(~in_service)
 
 
 _COLUMNS = (
