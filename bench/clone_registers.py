@@ -20,8 +20,10 @@ z-scores and the group snapshot are the generator's own; only the places move. S
 is as varied, per commune, as the generator makes it, and a province's density grows
 with the number of copies (four copies: five source communes' families in each commune).
 
-Only the rows of the source province present before the first copy are copied
-(``--source``, default 56, Khánh Hòa, as ``bench/indicators.py`` generates it).
+Every row present before the first copy is copied (the database holds one generated
+province, ``--source``, default 56, Khánh Hòa, as ``bench/indicators.py`` makes it);
+places outside its current communes (a commune closed by the 2025 reform, a hospital)
+are kept.
 Prints the seconds and rows per table; ``/usr/bin/time -v`` gives the peak memory.
 """
 
@@ -134,8 +136,9 @@ def clone(source_code: str, copies: int, into: str | None) -> dict[str, int]:
         for model in tables:
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {q(model._meta.db_table)}")  # noqa: S608
             tops[model._meta.db_table] = cursor.fetchone()[0]
-    # The source province's people: the rows to copy are theirs.
-    people = f"(SELECT p.id FROM {q(Person._meta.db_table)} p WHERE p.id <= {tops[Person._meta.db_table]} AND p.residence_unit_id IN ({','.join(map(str, source))}))"  # noqa: E501
+    # Every person present (the bench database holds the generated province only): a
+    # family's mother may live in a commune the reform closed.
+    people = f"(SELECT p.id FROM {q(Person._meta.db_table)} p WHERE p.id <= {tops[Person._meta.db_table]})"  # noqa: E501
     written: dict[str, int] = {}
     for k in range(1, copies + 1):
         for model in tables:

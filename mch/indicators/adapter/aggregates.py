@@ -448,12 +448,15 @@ def _clear(pks: list[int]) -> None:
     """Remove every cell of these versions (the whole table, at once, when they are all
     it holds: no index maintenance row by row)."""
     table = connection.ops.quote_name(IndicatorCell._meta.db_table)
+    # PostgreSQL refuses TRUNCATE inside a transaction with deferred checks pending (a
+    # caller's own transaction): DELETE there.
+    outer = connection.in_atomic_block
     with transaction.atomic():
         if IndicatorCell.objects.exclude(version_id__in=pks).exists():
             IndicatorCell.objects.filter(version_id__in=pks).delete()
         else:
             with connection.cursor() as cursor:
-                if connection.vendor == "postgresql":
+                if connection.vendor == "postgresql" and not outer:
                     cursor.execute(f"TRUNCATE {table}")
                 else:
                     cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (SQLite truncates)
@@ -501,6 +504,11 @@ def _build(
         del computed
         if progress is not None:
             progress(step + 1, len(years), str(year))
+    if emptied:
+        # The table was emptied and refilled: fresh statistics, or the planner reads it
+        # as the empty table it was (PostgreSQL's autovacuum comes later).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(IndicatorCell._meta.db_table)}")
     return written
 
 

@@ -74,7 +74,7 @@ class _EpochDay(Func):
         super().__init__(expression)
         self.moment = moment
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:  # type: ignore[override]
         inner, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":
             day = f"({inner} AT TIME ZONE 'UTC')::date" if self.moment else inner
