@@ -17,15 +17,11 @@ from typing import Any
 
 import pytest
 
+from mch.reporting.annual.pdf import ARGS
+
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+# The flags the annual report prints with: the tests run Chromium as production does.
+CHROMIUM_ARGS = list(ARGS)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 

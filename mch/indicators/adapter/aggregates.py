@@ -299,14 +299,7 @@ def _month_cells(spec: ComputeSpec, batches: dict[str, FactBatch], attribution: 
     """Month cells of an additive indicator: ``compute.cells`` without periods, as
     columns (the numerator and denominator sides of a ratio summed per key, as
     ``compute.merge`` adds them)."""
-    sides: list[tuple[Count, bool]] = []
-    if spec.within_denominator:
-        assert spec.denominator is not None
-        sides.append((spec.denominator, True))
-    else:
-        sides.append((spec.numerator, False))
-        if spec.denominator is not None:
-            sides.append((spec.denominator, True))
+    sides = compute.count_sides(spec)
     keys: list[list[npt.NDArray[np.int64]]] = [[], [], []]
     nums: list[npt.NDArray[np.float64]] = []
     dens: list[npt.NDArray[np.float64]] = []

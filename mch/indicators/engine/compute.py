@@ -174,6 +174,19 @@ def _latest(
     return ranked[last]
 
 
+def count_sides(spec: ComputeSpec) -> list[tuple[Count, bool]]:
+    """The counts an indicator's cells are made of, each with "is it the denominator": the
+    denominator alone when the numerator is a filter within it, else numerator (and
+    denominator)."""
+    if spec.within_denominator:
+        assert spec.denominator is not None
+        return [(spec.denominator, True)]
+    sides: list[tuple[Count, bool]] = [(spec.numerator, False)]
+    if spec.denominator is not None:
+        sides.append((spec.denominator, True))
+    return sides
+
+
 def cells(
     spec: ComputeSpec,
     batches: Mapping[str, FactBatch],
@@ -186,14 +199,7 @@ def cells(
     "latest per person" indicator: the stored cells of every year the facts span); with
     ``periods``: one cell per period given, whatever its kind."""
     out: list[Cell] = []
-    sides: list[tuple[Count, bool]] = []
-    if spec.within_denominator:
-        assert spec.denominator is not None
-        sides.append((spec.denominator, True))
-    else:
-        sides.append((spec.numerator, False))
-        if spec.denominator is not None:
-            sides.append((spec.denominator, True))
+    sides = count_sides(spec)
     for count, is_denominator in sides:
         batch = batches.get(batch_key(count)) or FactBatch.empty(count.fact)
         if not len(batch):

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -66,27 +67,8 @@ def _point(value: IndicatorValue) -> dict[str, Any]:
     }
 
 
-def _series(
-    user: Any,
-    code: str,
-    unit: OrgUnit,
-    periods: list[Period],
-    as_of: dt.datetime,
-    profiles: ProfileMap,
-):
-    return [
-        _point(
-            indicator_values(
-                user=user,
-                indicators=[code],
-                units=[unit],
-                period=p,
-                as_of=as_of,
-                profiles=profiles,
-            )[0]
-        )
-        for p in periods
-    ]
+def _series(values: Callable[..., list[IndicatorValue]], periods: list[Period]):
+    return [_point(values(period=p)[0]) for p in periods]
 
 
 def _targets(indicator: Indicator, unit: OrgUnit) -> list[dict[str, Any]]:
@@ -252,32 +234,19 @@ def _figures(
     chosen = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= year else year
     period = Period.year(chosen)
     user, code = request.user, indicator.code
-    profiles = ProfileMap(persist=False)  # read once for the page's twenty-odd values
-    yearly = _series(
-        user,
-        code,
-        unit,
-        [Period.year(y) for y in range(year - TREND_YEARS + 1, year + 1)],
-        as_of,
-        profiles,
-    )
-    monthly = _series(
-        user,
-        code,
-        unit,
-        list(Period.year(year).months())[: timezone.localdate(as_of).month],
-        as_of,
-        profiles,
-    )
-    communes = indicator_values(
+    # One unit's values for the page's twenty-odd periods and groups, the group profiles
+    # read once for all of them.
+    values = partial(
+        indicator_values,
         user=user,
         indicators=[code],
         units=[unit],
-        period=period,
-        by="commune",
         as_of=as_of,
-        profiles=profiles,
+        profiles=ProfileMap(persist=False),
     )
+    yearly = _series(values, [Period.year(y) for y in range(year - TREND_YEARS + 1, year + 1)])
+    monthly = _series(values, list(Period.year(year).months())[: timezone.localdate(as_of).month])
+    communes = values(period=period, by="commune")
     names = OrgUnit.objects.in_bulk({v.unit_id for v in communes})
     ranked = [
         {"unit": names[v.unit_id], "value": v}
@@ -295,15 +264,7 @@ def _figures(
     labels = dict(PopulationGroup.objects.values_list("code", "name_vi"))
     by_group = [
         {"code": v.group, "name": labels.get(v.group, v.group), "value": v}
-        for v in indicator_values(
-            user=user,
-            indicators=[code],
-            units=[unit],
-            period=period,
-            groups=groups,
-            as_of=as_of,
-            profiles=profiles,
-        )
+        for v in values(period=period, groups=groups)
     ]
     return {
         "unit": unit,
