@@ -22,6 +22,10 @@ from mch.reporting.annual.pdf import ARGS
 CHROMIUM = Path("/usr/bin/chromium")
 # The flags the annual report prints with: the tests run Chromium as production does.
 CHROMIUM_ARGS = list(ARGS)
+# CI runs the SQLite and PostgreSQL suites side by side on two cores: a page that takes 2 s
+# on a quiet machine has been seen to take more than 15 s there. A page that never comes
+# still fails the test, a minute later.
+TIMEOUT_MS = 60_000
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -41,7 +45,8 @@ def new_page(browser: Any, viewport: dict[str, int] | None = None, locale: str =
     caller's (``page.context.close()``)."""
     context = browser.new_context(locale=locale, viewport=viewport or DESKTOP)
     tab = context.new_page()
-    tab.set_default_timeout(15_000)
+    tab.set_default_timeout(TIMEOUT_MS)
+    tab.set_default_navigation_timeout(TIMEOUT_MS)
     return tab
 
 

@@ -8,6 +8,7 @@ import os
 import pytest
 from django.urls import reverse
 
+from mch.core.testing_browser import new_page
 from mch.registers.testing import build_register_world
 
 from .test_worklists_phone import log_in, shot
@@ -20,9 +21,8 @@ def test_access_log_filters_fit_a_phone(browser, live_server, transactional_db) 
     rw = build_register_world()
     base = live_server.url
     for width in (360, 390):
-        context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 800})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+        page = new_page(browser, {"width": width, "height": 800})
+        context = page.context
         log_in(page, base, rw.officer.username)
         page.goto(base + reverse("audit-reads"))
         shot(page, f"audit-{width}")

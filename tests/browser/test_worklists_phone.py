@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from mch.core.testing_browser import new_page
 from mch.registers import services
 from mch.registers.testing import PASSWORD, build_register_world
 
@@ -83,9 +84,8 @@ def test_worklists_fit_a_phone(browser, live_server, world) -> None:
     base = live_server.url
     lists = base + reverse("worklist-overview")
     for width in (375, 390, 1280):
-        context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 800})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+        page = new_page(browser, {"width": width, "height": 800})
+        context = page.context
         log_in(page, base, "tram")
         page.goto(base + reverse("worklist", args=["tiem-chung"]) + "?horizon=30")
         fits(page, width)
