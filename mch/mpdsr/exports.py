@@ -77,9 +77,14 @@ def _summary(report: M5Report) -> list[tuple[str, str]]:
             mmr,
         ),
         (
-            "Được thông báo trong 24 giờ",
-            f"{report.notified_24h}/{report.notified}"
-            + (f" ({number_vi(report.notified_24h_share, 0)}%)" if report.notified else ""),
+            "Được thông báo trong 24 giờ (tử vong mẹ và nghi tử vong mẹ)",
+            f"{report.timeliness.within}/{report.timeliness.due}"
+            + (f" ({number_vi(report.timeliness.share, 0)}%)" if report.timeliness.due else "")
+            + (
+                f"; {report.timeliness.not_notified} chưa thông báo"
+                if report.timeliness.not_notified
+                else ""
+            ),
         ),
         (
             "Đã thẩm định; có thể tránh được",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mch.orgunits.models import Agency, Facility
@@ -225,3 +226,20 @@ class RedAlertForm(forms.Form):
         outcomes = _blank(spec.choices("red_alert_outcomes", lang))
         self.fields["mother_outcome"].choices = outcomes
         self.fields["baby_outcome"].choices = outcomes
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        called, arrived = data.get("called_at"), data.get("team_arrived_at")
+        if called and arrived and arrived < called:
+            self.add_error(
+                "team_arrived_at",
+                _(
+                    "The team's arrival (%(arrived)s) is before the call (%(called)s): "
+                    "check both times."
+                )
+                % {
+                    "arrived": timezone.localtime(arrived).strftime("%d/%m/%Y %H:%M"),
+                    "called": timezone.localtime(called).strftime("%d/%m/%Y %H:%M"),
+                },
+            )
+        return data

@@ -110,7 +110,9 @@ def women_deaths(*, user: Any, start: dt.date, end: dt.date) -> list[Surveillanc
 
 
 def surveillance_summary(rows: list[SurveillanceRow]) -> list[dict[str, Any]]:
-    """Counts by commune of residence and status, communes in name order."""
+    """Counts by commune of residence and status, communes in name order. ``total`` is
+    every death of a woman 15–49, late maternal deaths included (they have a column of
+    their own and are never counted as maternal)."""
     by_commune: dict[int, dict[str, Any]] = {}
     for row in rows:
         unit = row.commune
@@ -120,6 +122,81 @@ def surveillance_summary(rows: list[SurveillanceRow]) -> list[dict[str, Any]]:
         entry[row.status] += 1
         entry["total"] += 1
     return sorted(by_commune.values(), key=lambda e: e["unit"].name)
+
+
+def surveillance_total(summary: list[dict[str, Any]]) -> dict[str, int]:
+    """The total row of ``surveillance_summary``."""
+    return {key: sum(e[key] for e in summary) for key in ("total", *STATUSES)}
+
+
+# -- notification timeliness (M1 within 24 hours) ---------------------------------------------
+def notified_in_time(notification: Any) -> bool:
+    """The one rule: notified within 24 hours when the hours to notify (to 0.1 h, as the
+    pages show them) are at most 24, so a death notified at exactly 24 hours is in time."""
+    hours = getattr(notification, "hours_to_notify", None)
+    return hours is not None and hours <= NOTIFY_HOURS
+
+
+def due_for_notification(row: SurveillanceRow) -> bool:
+    """A death the 24-hour notification applies to: a maternal death (up to 42 days), or a
+    suspected one not yet screened out (flagged "to notify" or already notified). Late
+    maternal deaths and deaths found not maternal are not counted."""
+    if row.status in ("late", "not_maternal"):
+        return False
+    return (
+        is_maternal(row.status)
+        or row.notification is not None
+        or row.death.review_status == ReviewStatus.TO_NOTIFY
+    )
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    due: int  # maternal and suspected maternal deaths
+    notified: int  # of them, notified (M1) at any time
+    within: int  # of them, notified within 24 hours
+
+    @property
+    def not_notified(self) -> int:
+        return self.due - self.notified
+
+    @property
+    def share(self) -> float | None:
+        """Per cent notified within 24 hours; a death never notified counts as late."""
+        return 100 * self.within / self.due if self.due else None
+
+
+@dataclass(frozen=True)
+class NotificationTimeliness:
+    total: Timeliness
+    by_commune: dict[int, Timeliness]  # commune of residence pk → its figures
+
+
+def _timeliness(rows: list[SurveillanceRow]) -> Timeliness:
+    due = [r for r in rows if due_for_notification(r)]
+    return Timeliness(
+        due=len(due),
+        notified=sum(1 for r in due if r.notification is not None),
+        within=sum(1 for r in due if notified_in_time(r.notification)),
+    )
+
+
+def _timeliness_of_rows(rows: list[SurveillanceRow]) -> NotificationTimeliness:
+    communes: dict[int, list[SurveillanceRow]] = {}
+    for row in rows:
+        communes.setdefault(row.death.residence_unit_id, []).append(row)
+    return NotificationTimeliness(
+        total=_timeliness(rows),
+        by_commune={pk: _timeliness(group) for pk, group in communes.items()},
+    )
+
+
+def notification_timeliness(*, user: Any, period: Period) -> NotificationTimeliness:
+    """Share of the maternal (and suspected maternal) deaths of women resident in the
+    user's units in ``period`` notified within 24 hours, in total and per commune of
+    residence. The surveillance list and the M5 report both show this figure (counts
+    only, like the M5, so it is not limited to those who see people)."""
+    return _timeliness_of_rows(_residence_rows(user, period))
 
 
 @dataclass
@@ -183,8 +260,7 @@ class M5Report:
     mmr_low: float | None
     mmr_high: float | None
     small: bool
-    notified: int
-    notified_24h: int
+    timeliness: Timeliness
     reviewed: int
     avoidable: int
     causes: list[tuple[str, int]] = field(default_factory=list)
@@ -194,8 +270,16 @@ class M5Report:
     by_status: dict[str, int] = field(default_factory=dict)
 
     @property
+    def notified(self) -> int:
+        return self.timeliness.notified
+
+    @property
+    def notified_24h(self) -> int:
+        return self.timeliness.within
+
+    @property
     def notified_24h_share(self) -> float | None:
-        return 100 * self.notified_24h / self.notified if self.notified else None
+        return self.timeliness.share
 
     @property
     def avoidable_share(self) -> float | None:
@@ -220,7 +304,6 @@ def m5_report(*, user: Any, period: Period, spec: FormsSpec, lang: str = "vi") -
     n = len(maternal)
     low, high = interval("poisson_exact", n, births, 100_000)
     reviews = [r.review for r in maternal if r.review and r.review.status == Review.Status.DONE]
-    notifications = [r.notification for r in maternal if r.notification]
     causes = Counter(
         r.review.underlying_cause for r in maternal if r.review and r.review.underlying_cause
     )
@@ -242,12 +325,7 @@ def m5_report(*, user: Any, period: Period, spec: FormsSpec, lang: str = "vi") -
         mmr_low=low,
         mmr_high=high,
         small=is_small("poisson_exact", n, births),
-        notified=len(notifications),
-        notified_24h=sum(
-            1
-            for x in notifications
-            if x.hours_to_notify is not None and x.hours_to_notify <= NOTIFY_HOURS
-        ),
+        timeliness=_timeliness_of_rows(rows).total,
         reviewed=len(reviews),
         avoidable=sum(1 for r in reviews if r.avoidability in ("avoidable", "possibly")),
         causes=[(spec.label("icd_mm_groups", c, lang), k) for c, k in causes.most_common()],
@@ -295,9 +373,28 @@ def _quantile(values: list[float], q: float) -> float | None:
     return float(np.percentile(values, q)) if values else None
 
 
+def within_standard(minutes: Any, standard: Any) -> bool | None:
+    """The one rule of "response within the hospital's standard", for an activation and
+    for a hospital's median and 90th percentile alike: ``True`` when the minutes from the
+    call to the team at the bedside (to 0.1 min, as the pages show them) are at most the
+    standard, so arriving exactly on the standard is within it; ``None`` (not judged, left
+    out of the share) when the arrival time or the standard is missing. An arrival before
+    the call is refused when the activation is recorded (``services.red_alert_record``)."""
+    if minutes is None or not standard:
+        return None
+    return float(minutes) <= float(standard)
+
+
+def alert_within_standard(alert: RedAlert) -> bool | None:
+    """An activation against the hospital's standard in force when it was logged (its own
+    target if the province had set one, else the level's minutes; kept on the row)."""
+    return within_standard(alert.response_minutes, alert.standard_minutes)
+
+
 def red_alert_stats(*, user: Any, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """Per hospital: activations, median and 90th percentile of the team's response in
-    minutes, the share within the level's standard, and deaths of the mother."""
+    minutes, the share within standard (``alert_within_standard`` of each activation, the
+    ✓/✗ the log shows) and deaths of the mother."""
     by_facility: dict[int, list[RedAlert]] = {}
     facilities = {}
     for alert in red_alerts(user=user, start=start, end=end):
@@ -313,37 +410,32 @@ def red_alert_stats(*, user: Any, start: dt.date, end: dt.date) -> list[dict[str
     for pk, alerts in by_facility.items():
         timed = [a for a in alerts if a.response_minutes is not None]
         minutes = [float(a.response_minutes) for a in timed]  # type: ignore[arg-type]
-        within = [
-            a
-            for a in timed
-            if a.standard_minutes and float(a.response_minutes or 0) <= a.standard_minutes
-        ]
+        verdicts = [alert_within_standard(a) for a in alerts]
+        judged = [v for v in verdicts if v is not None]
+        # The hospital's own standard, else the median of the levels' standards its
+        # alerts were logged under (the forms file's minutes).
+        standard = own.get(pk) or _quantile(
+            [float(a.standard_minutes) for a in timed if a.standard_minutes], 50
+        )
+        median, p90 = _quantile(minutes, 50), _quantile(minutes, 90)
         stats.append(
             {
                 "facility": facilities[pk],
                 "count": len(alerts),
                 "timed": len(timed),
-                "median": _quantile(minutes, 50),
-                "p90": _quantile(minutes, 90),
-                "within": len(within),
-                "within_share": 100 * len(within) / len(timed) if timed else None,
+                "median": median,
+                "p90": p90,
+                "judged": len(judged),
+                "within": sum(judged),
+                "within_share": 100 * sum(judged) / len(judged) if judged else None,
                 "mother_died": sum(1 for a in alerts if a.mother_outcome == "died"),
                 "baby_died": sum(1 for a in alerts if a.baby_outcome == "died"),
                 "linked_deaths": sum(1 for a in alerts if a.death_id),
-                # The hospital's own standard, else the median of the levels' standards
-                # its alerts were logged under (the forms file's minutes).
                 "own_standard": own.get(pk),
-                "standard": own.get(pk)
-                or _quantile([float(a.standard_minutes) for a in timed if a.standard_minutes], 50),
+                "standard": standard,
+                "median_ok": within_standard(median, standard),
+                "p90_ok": within_standard(p90, standard),
             }
-        )
-    for entry in stats:
-        standard = entry["standard"]
-        entry["median_ok"] = (
-            None if standard is None or entry["median"] is None else entry["median"] <= standard
-        )
-        entry["p90_ok"] = (
-            None if standard is None or entry["p90"] is None else entry["p90"] <= standard
         )
     return sorted(stats, key=lambda s: s["facility"].name)
 

@@ -34,6 +34,7 @@ from .forms import (
 from .models import Action, BoardMember, RedAlert, Review
 
 MONTHS = (3, 6, 9, 12)
+ALERTS_SHOWN = 300
 
 
 def _lang() -> str:
@@ -81,6 +82,10 @@ def surveillance(request: HttpRequest) -> HttpResponse:
     period = Period.first_months(year, months)
     rows = selectors.women_deaths(user=request.user, start=period.start, end=period.end)
     main = [r for r in rows if r.status != "late"]
+    summary = selectors.surveillance_summary(rows)
+    timeliness = selectors.notification_timeliness(user=request.user, period=period)
+    for entry in summary:
+        entry["timeliness"] = timeliness.by_commune.get(entry["unit"].pk)
     spec = services.forms_current()[1]
     return render(
         request,
@@ -92,7 +97,9 @@ def surveillance(request: HttpRequest) -> HttpResponse:
             "period": period,
             "rows": main,
             "late": [r for r in rows if r.status == "late"],
-            "summary": selectors.surveillance_summary(main),
+            "summary": summary,
+            "total": selectors.surveillance_total(summary),
+            "timeliness": timeliness.total,
             "pending": selectors.notification_worklist(user=request.user),
             "overdue": selectors.overdue_actions(user=request.user),
             "sees_reviews": access.can_see_reviews(request.user),
@@ -496,12 +503,12 @@ def red_alert_list(request: HttpRequest) -> HttpResponse:
                     "emergency": spec.label("red_alert_emergencies", a.emergency, lang),
                     "mother": spec.label("red_alert_outcomes", a.mother_outcome, lang),
                     "baby": spec.label("red_alert_outcomes", a.baby_outcome, lang),
-                    "late": a.response_minutes is not None
-                    and a.standard_minutes
-                    and a.response_minutes > a.standard_minutes,
+                    "within": selectors.alert_within_standard(a),
                 }
-                for a in alerts[:200]
+                for a in alerts[:ALERTS_SHOWN]
             ],
+            "alerts_total": alerts.count(),
+            "alerts_shown": ALERTS_SHOWN,
             "sees_people": sees_people,
             "can_set_standard": request.user.is_superuser
             or request.user.role == "province_officer",

@@ -623,9 +623,136 @@ def mpdsr_generate(
     return counts
 
 
+# The demo commune user tram.bacai's commune (Xã Bác Ái, Khánh Hòa): its few hundred
+# generated people hold no death of a woman 15–49, so its surveillance list would be empty.
+BAC_AI = "22795"
+BAC_AI_PREFIX = "DEMOBA"
+
+
+def commune_deaths_load(
+    *, today: dt.date, commune: str = BAC_AI, prefix: str = BAC_AI_PREFIX
+) -> int:
+    """Three deaths of women 15–49 resident in ``commune``, once, so its station's
+    surveillance list shows each kind: a maternal death (postpartum haemorrhage at the
+    provincial hospital, 40 days ago) notified 10 hours after it, a woman killed in a road
+    accident outside pregnancy (not maternal, 75 days ago) and a death of unknown cause
+    and unknown relation to pregnancy (pending screening, 12 days ago). Written through the
+    register services as the system (user ``None``), the notification straight to its
+    table like ``mpdsr_generate``. Dates stay within ``today``'s year (the list's default
+    period)."""
+    from mch.mpdsr.models import Notification
+    from mch.mpdsr.services import forms_current
+    from mch.orgunits.models import Facility, OrgUnit
+    from mch.registers import services as reg
+
+    if Person.objects.filter(external_id__startswith=f"{prefix}-").exists():
+        return 0
+    unit = OrgUnit.objects.filter(level="commune", code=commune).valid_on(today).first()
+    if unit is None:
+        return 0
+    province = unit.parent
+    while province is not None and province.level != "province":
+        province = province.parent
+    hospital = (
+        Facility.objects.filter(
+            unit__path__startswith=(province or unit).path, kind="provincial_hospital"
+        )
+        .order_by("code")
+        .first()
+    )
+    year_start = dt.date(today.year, 1, 1)
+
+    def ago(days: int) -> dt.date:
+        return max(year_start, today - dt.timedelta(days=days))
+
+    cases = (
+        # name, born, days ago, maternal?, death fields
+        ("Pi Năng Thị Hiền", dt.date(1994, 6, 12), 40, True, {}),
+        (
+            "Katơr Thị Mai",
+            dt.date(1988, 2, 3),
+            75,
+            False,
+            {
+                "place": "on_the_way",
+                "cause_group": "injury",
+                "injury_type": "traffic",
+                "cause_text": "Tai nạn giao thông",
+                "pregnancy_relation": "not_pregnant",
+            },
+        ),
+        (
+            "Chamaléa Thị Bảy",
+            dt.date(2001, 9, 21),
+            12,
+            False,
+            {"place": "home", "cause_group": "unknown", "pregnancy_relation": "unknown"},
+        ),
+    )
+    version = forms_current()[0]
+    made = 0
+    with transaction.atomic():
+        for k, (name, born, days, maternal, fields) in enumerate(cases, start=1):
+            when = ago(days)
+            person = reg.person_register(
+                user=None,
+                full_name=name,
+                sex="F",
+                birth_date=born,
+                residence_unit=unit,
+                allow_likely_duplicate=True,
+                today=today,
+            )
+            Person.objects.filter(pk=person.pk).update(external_id=f"{prefix}-P{k}")
+            if maternal:
+                # Delivered the day before at the hospital; died of haemorrhage after.
+                reg.pregnancy_register(
+                    user=None,
+                    person=person,
+                    date=when - dt.timedelta(days=200),
+                    lmp=when - dt.timedelta(days=275),
+                    today=today,
+                )
+                fields = {
+                    "place": "facility" if hospital else "home",
+                    "facility": hospital,
+                    "service_unit": hospital.unit if hospital else None,
+                    "cause_group": "haemorrhage",
+                    "cause_text": "Băng huyết sau đẻ",
+                    "maternal_cause": "direct",
+                    "pregnancy_related": True,
+                }
+            death = reg.death_record(
+                user=None, person=person, date=when, recorded_on=when, today=today, **fields
+            )
+            Death.objects.filter(pk=death.pk).update(external_id=f"{prefix}-D{k}")
+            if maternal:
+                died_at = _at(when, 6 * 60 + 30)
+                notified_at = died_at + dt.timedelta(hours=10)
+                Notification.objects.create(
+                    death=death,
+                    forms_version=version,
+                    died_at=died_at,
+                    notified_at=notified_at,
+                    hours_to_notify=Decimal("10.0"),
+                    reporter_name="Cán bộ phụ trách sức khỏe sinh sản",
+                    reporter_position=hospital.name if hospital else "Trạm y tế xã",
+                    place=hospital.name if hospital else "Tại nhà",
+                    circumstances="Băng huyết sau đẻ, chuyển tuyến từ trạm y tế xã",
+                    fields={"gestation": "postpartum"},
+                )
+                Death.objects.filter(pk=death.pk).update(
+                    review_status=ReviewStatus.NOTIFIED,
+                    notified_on=timezone.localtime(notified_at).date(),
+                )
+            made += 1
+    return made
+
+
 def mpdsr_demo_load(*, today: dt.date | None = None, progress: Progress | None = None) -> None:
     """The demo's MPDSR: Lào Cai's mortality layer, then the records of Lào Cai (board:
-    solaocai) and Khánh Hòa (board: sokhanhhoa)."""
+    solaocai) and Khánh Hòa (board: sokhanhhoa), then three deaths of women of Bác Ái (the
+    demo commune user tram.bacai's commune)."""
     from .demo import DEMO_COMMUNES
 
     today = today or timezone.localdate()
@@ -643,3 +770,6 @@ def mpdsr_demo_load(*, today: dt.date | None = None, progress: Progress | None =
     )
     mpdsr_generate(province="15", today=today, seed=15, board=("solaocai",), progress=progress)
     mpdsr_generate(province="56", today=today, seed=56, board=("sokhanhhoa",), progress=progress)
+    # After the generator (its draws stay the same): the demo commune station's own deaths.
+    if commune_deaths_load(today=today) and progress is not None:
+        progress("Xã Bác Ái: 3 ca tử vong phụ nữ 15–49 tuổi (1 tử vong mẹ đã thông báo)")
