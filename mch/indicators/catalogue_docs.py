@@ -171,6 +171,21 @@ One rule each, applied identically by the forms, the API and the bulk import
   the warning "5 years or more: no z-scores". The nutrition indicators' under-5 window is
   the same: age 0–1,826 days on the measurement date. Deaths under 5 are a different
   rule: by the calendar fifth birthday (29 February → 1 March).
+- **Z-scores are rounded to 2 decimals and classified on the rounded value**, as WHO's
+  own software does (R `anthro`, the igrowup macros): prevalence then agrees with WHO's
+  tools and with the value a health worker reads on the child's page. An unrounded HAZ of
+  −2.0046 is stored as −2.00 and is not stunting (< −2 is false); the implausibility
+  flags use the same rounded value.
+- **Lying or standing (the 0.7 cm rule).** Under 731 days a child is measured lying; one
+  measured standing gets +0.7 cm. From 731 days standing; one measured lying gets
+  −0.7 cm. The converted length is used for HAZ, WHZ and BMI, so at 800 days 82.7 cm
+  lying is HAZ −2.20 (stunting) and standing −1.99 (not); at 600 days 77.7 cm standing is
+  −1.98 (not) and lying −2.23 (stunting). A child under 9 months recorded as standing is
+  taken as position unknown (no conversion) and flagged.
+- **Which measurement counts.** Each child counts once in a period, with its latest
+  measurement of the period that has a plausible z-score for the indicator; an
+  implausible (flagged) latest measurement is passed over for the one before it, never
+  counted as a deficit.
 - **The village of an event** is the one of the person's residence on the event date (the
   `Residence` history), whether or not the commune is named; never her current village
   after a move.

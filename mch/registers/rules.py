@@ -171,6 +171,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Thai chết lưu không có mã người (chỉ trẻ đẻ sống mới đăng ký người).",
         "A stillbirth has no person (only live-born children are registered as people).",
     ),
+    "stillbirth_as_person": (
+        "Mẹ có một thai chết lưu ngày {value}: thai chết lưu không được đăng ký thành một "
+        "người (chỉ trẻ đẻ sống mới có hồ sơ). Nếu trẻ này đẻ sống, hãy sửa kết quả sinh "
+        "trong sổ đẻ; nếu là thai chết lưu, không đăng ký trẻ.",
+        "The mother had a stillbirth on {value}: a stillbirth is not registered as a person "
+        "(only live-born children have a record). If this child was born alive, correct the "
+        "outcome in the delivery register; if it is the stillbirth, do not register it.",
+    ),
     "recorded_before_death": (
         "Ngày ghi nhận ({value}) trước ngày tử vong ({other}).",
         "The date recorded ({value}) is before the date of death ({other}).",
@@ -352,6 +360,19 @@ def person_check(
     if phone and not _PHONE.match(re.sub(r"[\s.\-]", "", phone)):
         problems.append(Problem("phone_format", "phone", params={"value": phone}))
     return problems
+
+
+def stillbirth_person_check(
+    *, birth_date: dt.date | None, stillbirths: int, live_births_without_person: int
+) -> list[Problem]:
+    """A child registered with a mother and a date of birth on which that mother had
+    ``stillbirths`` stillborn babies, while none of her live-born babies of that day
+    (``live_births_without_person``) still waits for its person: most likely the stillborn
+    baby registered as a person by mistake. A warning (the record is kept and flagged):
+    the indicators never count such a person as a live-born child (docs/indicators.md)."""
+    if birth_date is None or stillbirths <= 0 or live_births_without_person > 0:
+        return []
+    return [Problem("stillbirth_as_person", "birth_date", WARNING, {"value": birth_date})]
 
 
 def mother_age_check(birth: dt.date | None, day: dt.date, label: str) -> list[Problem]:

@@ -109,6 +109,18 @@ def live_births(
     return n
 
 
+def _stillborn(person, birth: dt.date) -> bool:  # type: ignore[no-untyped-def]
+    """A stillbirth: the person's own birth record says so; or the person has no birth
+    record and the mother had a stillbirth on the person's date of birth (the stillborn
+    baby registered as a person by mistake)."""
+    linked = Birth.objects.filter(person=person).first()
+    if linked is not None:
+        return linked.outcome == "stillbirth"
+    return person.mother_id is not None and (
+        Birth.objects.filter(mother_id=person.mother_id, outcome="stillbirth", date=birth).exists()
+    )
+
+
 def _child_deaths(units, start, end, test, where: Where = _stored) -> int:
     n = 0
     for d in Death.objects.select_related("person"):
@@ -120,8 +132,7 @@ def _child_deaths(units, start, end, test, where: Where = _stored) -> int:
         birth = d.person.birth_date
         if birth is None:
             continue
-        linked = Birth.objects.filter(person=d.person).first()
-        if linked is not None and linked.outcome == "stillbirth":
+        if _stillborn(d.person, birth):
             continue
         if test(birth, d.date):
             n += 1
@@ -321,8 +332,7 @@ def injury_mortality_u5(units: Collection[int], start: dt.date, end: dt.date):  
         if d.residence_unit_id not in units or not _in(d.date, start, end):
             continue
         birth = d.person.birth_date
-        linked = Birth.objects.filter(person=d.person).first()
-        if birth is None or (linked is not None and linked.outcome == "stillbirth"):
+        if birth is None or _stillborn(d.person, birth):
             continue
         if birth <= d.date < nth_birthday(birth, 5) and d.cause_group == "injury":
             deaths += 1

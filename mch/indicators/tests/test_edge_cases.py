@@ -12,8 +12,18 @@ are built once. Each case is checked twice, on the values computed from the reco
 on the values read from the stored cells, and the reconcile command must find no stored
 cell that differs from the records.
 
-Not yet here: measurements at 1,826/1,827 days, the 0,7 cm conversion and an implausible
-latest measurement (mch/registers/tests/test_consistency.py holds the register side)."""
+Growth cases write real measurements (mch.registers.services.measurement_record computes
+the WHO 2006 z-scores): z-scores are rounded to 2 decimals and classified on the rounded
+value, as WHO's software does (domain.md §5), so an unrounded HAZ of -2,0046 is stored as
+-2,00 and is not stunting; the 0,7 cm lying/standing conversion is applied before HAZ; a
+measurement at 1,826 days (under 60 months) has z-scores, at 1,827 days none; each child
+counts once, with its latest measurement of the period that has a plausible z-score (an
+implausible, flagged latest measurement is passed over for the one before it).
+
+Each case is also checked a third time against the independent calculation
+(independent.py, plain loops over the rows, written apart from the engine) over the
+same communes: for a merged commune, its own and those its lineage names as
+predecessors."""
 
 from __future__ import annotations
 
@@ -30,6 +40,7 @@ from mch.accounts.models import User
 from mch.core.testing import make_unit
 from mch.indicators.adapter.aggregates import aggregates_rebuild, aggregates_reconcile
 from mch.indicators.services import catalogue_load
+from mch.indicators.tests import independent
 from mch.indicators.values import Period, indicator_values
 from mch.orgunits.models import Facility, OrgUnit, UnitChange, UnitLineage
 from mch.registers import services
@@ -41,6 +52,16 @@ _names = itertools.count(1)
 
 
 @dataclass(frozen=True)
+class Measure:
+    """A growth measurement of the baby: on ``day``, length in cm, lying or standing."""
+
+    day: dt.date
+    length_cm: float
+    position: str  # "lying" / "standing"
+    weight_kg: float | None = None
+
+
+@dataclass(frozen=True)
 class Baby:
     born: dt.date | None = None  # None: the delivery's date
     dies: dt.date | None = None
@@ -49,12 +70,17 @@ class Baby:
     # A stillborn baby someone also registered as a person, with a death on its birth date
     # (the wrong death row): the write paths accept it, the indicators must not count it.
     wrong_death_row: bool = False
+    measures: tuple[Measure, ...] = ()
+    time: dt.time | None = None  # the baby's own time of birth
+    weight_g: int = 3000
 
 
 @dataclass(frozen=True)
 class Mother:
     delivered: dt.date
     babies: tuple[Baby, ...]
+    time: dt.time | None = None  # the delivery's time
+    home_visits: tuple[int, ...] = ()  # days after delivery of home postnatal visits
     lives: str = "commune"  # the unit (of the case) she lives in when registered
     moves: tuple[tuple[dt.date, str], ...] = ()  # (from date, unit): changes of residence
     lmp: dt.date | None = None  # with antenatal visits
@@ -157,11 +183,11 @@ CASES: dict[str, Case] = {
             ("neonatal_mortality", "commune", "2025"): (0, 0),
         },
     ),
-    "death on the fifth birthday is not under-5": Case(
+    "death at 1,826 days on the fifth birthday is not under-5": Case(
         (_one(D(2021, 6, 15), D(2021, 6, 15), D(2026, 6, 15)),),
         {("under5_mortality", "commune", "2026"): (0, 0)},
     ),
-    "death the day before the fifth birthday is under-5": Case(
+    "death at 1,825 days, the day before the fifth birthday, is under-5": Case(
         (_one(D(2021, 6, 15), D(2021, 6, 15), D(2026, 6, 14)),),
         {("under5_mortality", "commune", "2026"): (1, 0)},
     ),
@@ -247,6 +273,193 @@ CASES: dict[str, Case] = {
             ("infant_mortality", "province", "2025"): (1, 3),
         },
         merger=True,
+    ),
+}
+
+
+T = dt.time
+BORN_2024 = D(2024, 6, 1)  # the measured children of the growth cases (boys)
+
+
+def _measured(born: dt.date, *measures: Measure) -> Mother:
+    return Mother(born, (Baby(measures=measures),))
+
+
+CASES |= {
+    # Under-5 by the calendar fifth birthday, not by a count of days: with two leap days
+    # in between the fifth birthday is day 1,827, with one it is day 1,826.
+    "death at 1,826 days before a fifth birthday at 1,827 days is under-5": Case(
+        (_one(D(2020, 1, 1), D(2020, 1, 1), D(2024, 12, 31)),),
+        {
+            ("under5_mortality", "commune", "2024"): (1, 0),
+            ("infant_mortality", "commune", "2024"): (0, 0),
+        },
+    ),
+    "death at 1,827 days on a fifth birthday at 1,827 days is not under-5": Case(
+        (_one(D(2020, 1, 1), D(2020, 1, 1), D(2025, 1, 1)),),
+        {("under5_mortality", "commune", "2025"): (0, 0)},
+    ),
+    "born 29 February, dies 1 March next year (the first birthday): not infant, under-5": Case(
+        (_one(D(2024, 2, 29), D(2024, 2, 29), D(2025, 3, 1)),),
+        {
+            ("infant_mortality", "commune", "2025"): (0, 0),
+            ("under5_mortality", "commune", "2025"): (1, 0),
+        },
+    ),
+    "born 29 February, dies 28 February five years on: under-5 (fifth birthday 1 March)": Case(
+        (_one(D(2020, 2, 29), D(2020, 2, 29), D(2025, 2, 28)),),
+        {("under5_mortality", "commune", "2025"): (1, 0)},
+    ),
+    "born 29 February, dies 1 March five years on (the fifth birthday): not under-5": Case(
+        (_one(D(2020, 2, 29), D(2020, 2, 29), D(2025, 3, 1)),),
+        {("under5_mortality", "commune", "2025"): (0, 0)},
+    ),
+    "death at 7 days is neonatal": Case(
+        (_one(D(2025, 3, 1), D(2025, 3, 1), D(2025, 3, 8)),),
+        {("neonatal_mortality", "commune", "2025"): (1, 1)},
+    ),
+    # The first week after delivery is days 0-7 (the day of delivery is day 0).
+    "home postnatal visit on day 7 is in the first week": Case(
+        (Mother(D(2025, 4, 1), (Baby(),), home_visits=(7,)),),
+        {
+            ("pnc_home_week1", "commune", "2025"): (1, 1),
+            ("pnc_42days", "commune", "2025"): (1, 1),
+        },
+    ),
+    "home postnatal visit on day 8 is not in the first week, but within 42 days": Case(
+        (Mother(D(2025, 4, 1), (Baby(),), home_visits=(8,)),),
+        {
+            ("pnc_home_week1", "commune", "2025"): (0, 1),
+            ("pnc_42days", "commune", "2025"): (1, 1),
+        },
+    ),
+    "twins at 23:59 on 31/01 and 00:00 on 01/02: one delivery in January, a birth each month": Case(
+        (
+            Mother(
+                D(2025, 1, 31),
+                (Baby(D(2025, 1, 31), time=T(23, 59)), Baby(D(2025, 2, 1), time=T(0, 0))),
+                time=T(23, 59),
+            ),
+        ),
+        {
+            ("neonatal_mortality", "commune", "01/2025"): (0, 1),
+            ("neonatal_mortality", "commune", "02/2025"): (0, 1),
+            ("neonatal_mortality", "commune", "Q1/2025"): (0, 2),
+            ("facility_birth", "commune", "01/2025"): (1, 1),
+            ("facility_birth", "commune", "02/2025"): (0, 0),
+        },
+    ),
+    "twins at 23:59 on 31/03 and 00:00 on 01/04: one delivery in Q1, a birth each quarter": Case(
+        (
+            Mother(
+                D(2025, 3, 31),
+                (Baby(D(2025, 3, 31), time=T(23, 59)), Baby(D(2025, 4, 1), time=T(0, 0))),
+                time=T(23, 59),
+            ),
+        ),
+        {
+            ("neonatal_mortality", "commune", "Q1/2025"): (0, 1),
+            ("neonatal_mortality", "commune", "Q2/2025"): (0, 1),
+            ("facility_birth", "commune", "Q1/2025"): (1, 1),
+            ("facility_birth", "commune", "Q2/2025"): (0, 0),
+            ("early_breastfeeding", "commune", "6m/2025"): (0, 2),
+        },
+    ),
+    "twins at 23:59 on 31/12 and 00:00 on 01/01, the second dies on day 0: a death in the new year": Case(
+        (
+            Mother(
+                D(2024, 12, 31),
+                (
+                    Baby(D(2024, 12, 31), time=T(23, 59)),
+                    Baby(D(2025, 1, 1), dies=D(2025, 1, 1), time=T(0, 0)),
+                ),
+                time=T(23, 59),
+            ),
+        ),
+        {
+            ("neonatal_mortality", "commune", "2024"): (0, 1),
+            ("neonatal_mortality", "commune", "2025"): (1, 1),
+            ("neonatal_mortality", "commune", "2024-2025"): (1, 2),
+            ("facility_birth", "commune", "2024-2025"): (1, 1),
+        },
+    ),
+    "a stillbirth alone: one delivery, no live birth, its weight not counted": Case(
+        (Mother(D(2025, 7, 7), (Baby(stillborn=True, weight_g=1800),)),),
+        {
+            ("facility_birth", "commune", "2025"): (1, 1),
+            ("neonatal_mortality", "commune", "2025"): (0, 0),
+            ("low_birth_weight", "commune", "2025"): (0, 0),
+            ("early_breastfeeding", "commune", "2025"): (0, 0),
+        },
+    ),
+    "twins, one stillborn of 1,800 g, one live-born of 2,400 g: low birth weight counts the live one": Case(
+        (Mother(D(2025, 8, 8), (Baby(stillborn=True, weight_g=1800), Baby(weight_g=2400))),),
+        {
+            ("facility_birth", "commune", "2025"): (1, 1),
+            ("neonatal_mortality", "commune", "2025"): (0, 1),
+            ("low_birth_weight", "commune", "2025"): (1, 1),
+        },
+    ),
+    # Growth: boys born 01/06/2024 (ages below: 807, 800, 600 days).
+    "HAZ -2,0046 is -2,00 rounded to 2 decimals: not stunting (classified on the rounded value)": Case(
+        (_measured(BORN_2024, Measure(D(2026, 8, 17), 82.8, "standing")),),
+        {("stunting_u5", "commune", "2026"): (0, 1)},
+    ),
+    "800 days measured lying: 0,7 cm taken off, HAZ -2,20, stunting": Case(
+        (_measured(BORN_2024, Measure(D(2026, 8, 10), 82.7, "lying")),),
+        {("stunting_u5", "commune", "2026"): (1, 1)},
+    ),
+    "800 days measured standing, the same 82,7 cm: HAZ -1,99, not stunting": Case(
+        (_measured(BORN_2024, Measure(D(2026, 8, 10), 82.7, "standing")),),
+        {("stunting_u5", "commune", "2026"): (0, 1)},
+    ),
+    "600 days measured standing: 0,7 cm added, HAZ -1,98, not stunting": Case(
+        (_measured(BORN_2024, Measure(D(2026, 1, 22), 77.7, "standing")),),
+        {("stunting_u5", "commune", "2026"): (0, 1)},
+    ),
+    "600 days measured lying, the same 77,7 cm: HAZ -2,23, stunting": Case(
+        (_measured(BORN_2024, Measure(D(2026, 1, 22), 77.7, "lying")),),
+        {("stunting_u5", "commune", "2026"): (1, 1)},
+    ),
+    "measurement at 1,826 days has z-scores and counts": Case(
+        (_measured(D(2021, 6, 15), Measure(D(2026, 6, 15), 90.0, "standing")),),
+        {("stunting_u5", "commune", "2026"): (1, 1)},
+    ),
+    "measurement at 1,827 days has no z-score and does not count": Case(
+        (_measured(D(2021, 6, 15), Measure(D(2026, 6, 16), 90.0, "standing")),),
+        {("stunting_u5", "commune", "2026"): (0, 0)},
+    ),
+    # Born 10/01/2024: 80 cm at 781 days is HAZ -2,70; 60 cm at 965 days is -9,49
+    # (implausible, flagged); 90 cm at 965 days is -0,91.
+    "latest measurement implausible (flagged): the plausible one before it counts": Case(
+        (
+            _measured(
+                D(2024, 1, 10),
+                Measure(D(2026, 3, 1), 80.0, "standing"),
+                Measure(D(2026, 9, 1), 60.0, "standing"),
+            ),
+        ),
+        {("stunting_u5", "commune", "2026"): (1, 1)},
+    ),
+    "latest plausible measurement counts, not an earlier stunted one": Case(
+        (
+            _measured(
+                D(2024, 1, 10),
+                Measure(D(2026, 3, 1), 80.0, "standing"),
+                Measure(D(2026, 9, 1), 90.0, "standing"),
+            ),
+        ),
+        {
+            ("stunting_u5", "commune", "2026"): (0, 1),
+            ("stunting_u5", "commune", "Q1/2026"): (1, 1),
+        },
+    ),
+    "a measurement of last year counts in its own year only": Case(
+        (_measured(D(2024, 1, 10), Measure(D(2025, 10, 1), 76.0, "lying")),),
+        {
+            ("stunting_u5", "commune", "2025"): (1, 1),
+            ("stunting_u5", "commune", "2026"): (0, 0),
+        },
     ),
 }
 
@@ -349,14 +562,25 @@ def _write(world: _World, case: Case) -> tuple[dict[str, OrgUnit], list[Antenata
             babies=[
                 services.BirthInput(
                     sex="M",
-                    birth_weight_g=3000,
+                    birth_weight_g=b.weight_g,
                     date=b.born,
+                    time=b.time,
                     outcome="stillbirth" if b.stillborn else "live",
                 )
                 for b in spec.babies
             ],
             today=TODAY,
+            **({"time": spec.time} if spec.time is not None else {}),
         )
+        for day in spec.home_visits:
+            services.postnatal_contact_record(
+                user=user,
+                delivery=delivery,
+                person=mother,
+                date=spec.delivered + dt.timedelta(days=day),
+                place="home",
+                today=TODAY,
+            )
         births = list(Birth.objects.filter(delivery=delivery).order_by("birth_order"))
         for baby, birth in zip(spec.babies, births, strict=True):
             child = birth.person
@@ -369,6 +593,17 @@ def _write(world: _World, case: Case) -> tuple[dict[str, OrgUnit], list[Antenata
                     residence_unit=mother.residence_unit,
                     mother=mother,
                     allow_likely_duplicate=True,
+                    today=TODAY,
+                )
+            for m in baby.measures:
+                assert child is not None
+                services.measurement_record(
+                    user=user,
+                    person=child,
+                    date=m.day,
+                    length_cm=m.length_cm,
+                    weight_kg=m.weight_kg,
+                    position=m.position,
                     today=TODAY,
                 )
             died = baby.dies or (birth.date if baby.wrong_death_row else None)
@@ -453,3 +688,56 @@ def test_each_antenatal_visit_stays_in_the_commune_of_its_date(written: Written)
     visits = written.visits[name]
     assert [v.residence_unit_id for v in visits] == [units["commune"].pk] * 4
     assert [v.trimester for v in visits] == [1, 2, 3, 3]
+
+
+def _independent_units(written: Written, name: str, unit: str) -> set[int]:
+    """The communes the independent calculation sums: the case's whole province, or a
+    unit and the units its lineage names as its predecessors."""
+    units = written.units[name]
+    if unit == "province":
+        return {u.pk for u in units.values()}
+    pk = units[unit].pk
+    return {pk, *UnitLineage.objects.filter(target_id=pk).values_list("source_id", flat=True)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(CASES))
+def test_edge_case_against_the_independent_calculation(written: Written, name: str) -> None:
+    got = {}
+    for code, unit, text in CASES[name].expected:
+        period = Period.parse(text)
+        got[(code, unit, text)] = independent.calculate(
+            code, _independent_units(written, name, unit), period.start, period.end
+        )
+    assert got == CASES[name].expected
+
+
+@pytest.mark.django_db
+def test_the_growth_cases_store_what_the_rules_say(written: Written) -> None:
+    """The stored HAZ a user reads on the child's page: rounded to 2 decimals, after the
+    0,7 cm conversion; none at 1,827 days; the implausible one flagged."""
+    from mch.registers.models import GrowthMeasurement
+
+    def stored(name: str) -> list[tuple[int, float | None, list[str]]]:
+        commune = written.units[name]["commune"]
+        rows = GrowthMeasurement.objects.filter(residence_unit=commune).order_by("date")
+        return [(m.age_days, m.haz, list(m.flags)) for m in rows]
+
+    rounded = (
+        "HAZ -2,0046 is -2,00 rounded to 2 decimals: not stunting (classified on the rounded value)"
+    )
+    assert stored(rounded) == [(807, -2.0, [])]
+    assert stored("800 days measured lying: 0,7 cm taken off, HAZ -2,20, stunting") == [
+        (800, -2.2, [])
+    ]
+    assert stored("600 days measured standing: 0,7 cm added, HAZ -1,98, not stunting") == [
+        (600, -1.98, [])
+    ]
+    assert stored("measurement at 1,826 days has z-scores and counts")[0][:2] == (1826, -4.31)
+    late = stored("measurement at 1,827 days has no z-score and does not count")
+    assert late[0][:2] == (1827, None) and "age_over_5" in late[0][2]
+    implausible = stored(
+        "latest measurement implausible (flagged): the plausible one before it counts"
+    )
+    assert [(age, haz) for age, haz, _ in implausible] == [(781, -2.7), (965, -9.49)]
+    assert implausible[0][2] == [] and "z_implausible" in implausible[1][2]

@@ -300,6 +300,7 @@ def delivery_record(
                 allow_likely_duplicate=True,
                 today=today,
                 source=source,
+                for_live_birth=True,
             )
         elif child is not None and (child.birth_date, child.sex) != (born_on, baby.sex):
             _child_correct(user=user, child=child, birth_date=born_on, sex=baby.sex)

@@ -90,6 +90,21 @@ def duplicates_find(
     return matches
 
 
+def _stillbirth_problems(person: Person) -> list[rules.Problem]:
+    """``rules.stillbirth_person_check`` for a child with a mother and a date of birth,
+    unless the child is the person of a live birth of that mother."""
+    if person.mother_id is None or person.birth_date is None:
+        return []
+    if person.pk is not None and Birth.objects.filter(person=person).exists():
+        return []
+    that_day = Birth.objects.filter(mother_id=person.mother_id, date=person.birth_date)
+    return rules.stillbirth_person_check(
+        birth_date=person.birth_date,
+        stillbirths=that_day.filter(outcome="stillbirth").count(),
+        live_births_without_person=that_day.filter(outcome="live", person=None).count(),
+    )
+
+
 def _person_problems(person: Person, today: dt.date, user: Any = None) -> list[rules.Problem]:
     problems = rules.person_check(
         full_name=person.full_name,
@@ -135,11 +150,14 @@ def person_register(
     allow_likely_duplicate: bool = False,
     today: dt.date | None = None,
     source: str = Source.FORM,
+    for_live_birth: bool = False,
     **fields: Any,
 ) -> Person:
     """Register a woman or a child. An exact national ID match is refused; a likely match
     (same name and date of birth) is refused unless ``allow_likely_duplicate``, so the
-    form can offer the existing record first."""
+    form can offer the existing record first. A child registered with a mother on the
+    date of one of her stillbirths is kept with the warning ``stillbirth_as_person``
+    (``for_live_birth``: the person of a live birth being recorded, not checked)."""
     require_unit(user, residence_unit)
     if mother is not None:
         require_person(user, mother, field="mother")
@@ -162,6 +180,8 @@ def person_register(
     if mother is not None and person.ethnicity == "" and mother.ethnicity:
         person.ethnicity = mother.ethnicity
     problems = _person_problems(person, today, user)
+    if not for_live_birth:
+        problems += _stillbirth_problems(person)
     if not allow_likely_duplicate and not rules.errors(problems):
         likely = duplicates_find(
             full_name=person.full_name,
@@ -214,7 +234,9 @@ def person_update(
         setattr(person, name, value)
     person.full_name = " ".join(person.full_name.split())
     person.name_key = name_key(person.full_name)
-    person.flags = check(_person_problems(person, today_or(today), user))
+    person.flags = check(
+        _person_problems(person, today_or(today), user) + _stillbirth_problems(person)
+    )
     person.full_clean(exclude=["residence_unit", "registered_unit", "mother", "external_id"])
     person.save()
     changed = diff(before, snapshot(person))

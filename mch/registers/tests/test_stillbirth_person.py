@@ -1,0 +1,114 @@
+"""A stillbirth must not become a live-born child: registering a child with a mother on
+the date of one of her stillbirths is kept with the warning ``stillbirth_as_person``
+(Vietnamese message), while the children a delivery registers for its live births, and a
+live-born twin registered by hand, are not flagged."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import translation
+
+from mch.registers import rules, services
+from mch.registers.models import Birth
+from mch.registers.testing import TODAY, RegisterWorld
+
+D = dt.date
+
+
+def test_the_rule_warns_only_when_no_live_born_baby_of_that_day_waits_for_a_person() -> None:
+    day = D(2026, 5, 5)
+    (problem,) = rules.stillbirth_person_check(
+        birth_date=day, stillbirths=1, live_births_without_person=0
+    )
+    assert (problem.code, problem.severity, problem.field) == (
+        "stillbirth_as_person",
+        rules.WARNING,
+        "birth_date",
+    )
+    assert problem.message() == (
+        "Mẹ có một thai chết lưu ngày 05/05/2026: thai chết lưu không được đăng ký thành một "
+        "người (chỉ trẻ đẻ sống mới có hồ sơ). Nếu trẻ này đẻ sống, hãy sửa kết quả sinh "
+        "trong sổ đẻ; nếu là thai chết lưu, không đăng ký trẻ."
+    )
+    assert problem.message("en").startswith("The mother had a stillbirth on 05/05/2026")
+    assert not rules.stillbirth_person_check(
+        birth_date=day, stillbirths=1, live_births_without_person=1
+    )
+    assert not rules.stillbirth_person_check(
+        birth_date=day, stillbirths=0, live_births_without_person=0
+    )
+    assert not rules.stillbirth_person_check(
+        birth_date=None, stillbirths=1, live_births_without_person=0
+    )
+
+
+def _mother(rw: RegisterWorld, name: str):  # type: ignore[no-untyped-def]
+    return services.person_register(
+        user=rw.staff,
+        full_name=name,
+        sex="F",
+        birth_date=D(1995, 3, 3),
+        residence_unit=rw.commune,
+        today=TODAY,
+    )
+
+
+def _deliver(rw: RegisterWorld, mother, day: dt.date, *outcomes: str):  # type: ignore[no-untyped-def]
+    return services.delivery_record(
+        user=rw.staff,
+        person=mother,
+        date=day,
+        place="facility",
+        facility=rw.station,
+        attendant="midwife",
+        babies=[services.BirthInput(outcome=o, sex="M", birth_weight_g=2900) for o in outcomes],
+        today=TODAY,
+    )
+
+
+def _child(rw: RegisterWorld, mother, day: dt.date):  # type: ignore[no-untyped-def]
+    return services.person_register(
+        user=rw.staff,
+        full_name="Con Bà Thử",
+        sex="M",
+        birth_date=day,
+        residence_unit=rw.commune,
+        mother=mother,
+        allow_likely_duplicate=True,
+        today=TODAY,
+    )
+
+
+def test_a_stillbirth_registered_as_a_person_is_flagged(rw: RegisterWorld) -> None:
+    mother = _mother(rw, "Nguyễn Thị Lưu")
+    day = D(2026, 5, 5)
+    _deliver(rw, mother, day, "stillbirth")
+    child = _child(rw, mother, day)
+    assert child.flags == ["stillbirth_as_person"]
+    with translation.override("vi"):
+        shown = rules.Problem("stillbirth_as_person", params={"value": day}).message()
+    assert "thai chết lưu không được đăng ký thành một người" in shown
+    # a correction of the person keeps the warning while the record is unchanged
+    child = services.person_update(user=rw.staff, person=child, today=TODAY, phone="0912345678")
+    assert child.flags == ["stillbirth_as_person"]
+    # a child of another day is not flagged
+    assert _child(rw, mother, day - dt.timedelta(days=400)).flags == []
+
+
+def test_live_born_children_are_not_flagged(rw: RegisterWorld) -> None:
+    mother = _mother(rw, "Trần Thị Song")
+    day = D(2026, 6, 6)
+    # twins, one stillborn: the live twin's person, registered by the delivery, is clean
+    delivery = _deliver(rw, mother, day, "stillbirth", "live")
+    (live,) = Birth.objects.filter(delivery=delivery, outcome="live")
+    assert live.person is not None and live.person.flags == []
+    services.person_update(user=rw.staff, person=live.person, today=TODAY, phone="0912345678")
+    live.person.refresh_from_db()
+    assert live.person.flags == []
+    # but a second child of that day is the stillborn twin registered by mistake
+    assert _child(rw, mother, day).flags == ["stillbirth_as_person"]
+    # a mother with live births only: a child registered by hand on that day is not flagged
+    other = _mother(rw, "Lê Thị Sống")
+    _deliver(rw, other, D(2026, 7, 7), "live")
+    assert _child(rw, other, D(2026, 7, 7)).flags == []
