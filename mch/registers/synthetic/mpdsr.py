@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -749,6 +749,262 @@ def commune_deaths_load(
     return made
 
 
+# The demo commune user tram.phanrang's ward (Phường Phan Rang, Khánh Hòa) and its
+# province officer's worklist: the cases a board has in hand on an ordinary day.
+PHAN_RANG = "22759"
+PHAN_RANG_PREFIX = "DEMOPR"
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    """One death of a woman 15–49 for the demo, and how far MPDSR has taken it.
+
+    ``stage``: "pending" (suspected maternal, not notified: entered ``hours`` ago),
+    "notified" (notified ``hours`` after the death), "review_open" (notified, review
+    opened, no meeting yet), "reviewed" (review complete with its actions) or
+    "not_maternal" (outside pregnancy)."""
+
+    name: str
+    born: dt.date
+    days_ago: int
+    stage: str
+    hours: float = 0.0
+    at_hospital: bool = True
+    cause_group: str = "haemorrhage"
+    cause_text: str = ""
+    maternal_cause: str = "direct"
+    icd_mm: str = ""
+    factors: tuple[str, ...] = ()
+    avoidability: str = ""
+    # (recommendation key, owner "facility"/"agency", deadline days after the meeting,
+    #  status, done days after the meeting or None)
+    actions: tuple[tuple[str, str, int, str, int | None], ...] = ()
+
+
+PHAN_RANG_CASES = (
+    DemoCase(
+        "Nguyễn Thị Thu Hà",
+        dt.date(1997, 3, 8),
+        0,
+        "pending",
+        hours=5,
+        cause_text="Băng huyết sau mổ lấy thai",
+    ),
+    DemoCase(
+        "Trần Thị Kim Loan",
+        dt.date(1992, 11, 2),
+        1,
+        "pending",
+        hours=30,
+        at_hospital=False,
+        cause_group="unknown",
+        cause_text="Tử vong tại nhà 5 ngày sau đẻ, chưa rõ nguyên nhân",
+        maternal_cause="",
+    ),
+    DemoCase(
+        "Lê Thị Ngọc Ánh",
+        dt.date(1991, 7, 19),
+        80,
+        "reviewed",
+        hours=6.5,
+        cause_group="hypertensive",
+        cause_text="Sản giật",
+        icd_mm="2",
+        factors=("1.danger_signs", "3.protocol", "3.drugs"),
+        avoidability="avoidable",
+        actions=(
+            ("1", "agency", 30, "in_progress", None),
+            ("3.drugs", "facility", 40, "done", 21),
+            ("3.protocol", "facility", 120, "planned", None),
+        ),
+    ),
+    DemoCase(
+        "Phạm Thị Hồng Nhung",
+        dt.date(1989, 1, 30),
+        26,
+        "review_open",
+        hours=31,
+        cause_group="indirect",
+        cause_text="Suy tim do bệnh van tim",
+        maternal_cause="indirect",
+        factors=("2.referral",),
+    ),
+    DemoCase(
+        "Đặng Thị Mỹ",
+        dt.date(1980, 5, 14),
+        110,
+        "not_maternal",
+        at_hospital=False,
+        cause_group="other",
+        cause_text="Ung thư vú",
+        maternal_cause="",
+    ),
+)
+
+
+def demo_cases_load(
+    *,
+    today: dt.date,
+    commune: str = PHAN_RANG,
+    prefix: str = PHAN_RANG_PREFIX,
+    cases: tuple[DemoCase, ...] = PHAN_RANG_CASES,
+    now: dt.datetime | None = None,
+) -> dict[str, int]:
+    """The deaths ``cases`` of women resident in ``commune``, once, each taken as far as
+    its stage: suspected maternal deaths waiting for notification (entered in the
+    register a few hours ago, so the worklist shows the hours elapsed, one past 24 h), a
+    death notified late whose review is open, a reviewed death whose recommendations are
+    actions (one overdue, one done, one planned), a death outside pregnancy. Deaths and
+    people through the register services as the system; M1, M2 and actions straight to
+    their tables like ``mpdsr_generate`` (the board: the province's members)."""
+    from mch.mpdsr.models import Action, BoardMember, Notification, Review
+    from mch.mpdsr.services import forms_current
+    from mch.orgunits.models import Agency, Facility, OrgUnit
+    from mch.registers import services as reg
+
+    counts = dict.fromkeys(("deaths", "pending", "notifications", "reviews", "actions"), 0)
+    if Person.objects.filter(external_id__startswith=f"{prefix}-").exists():
+        return counts
+    unit = OrgUnit.objects.filter(level="commune", code=commune).valid_on(today).first()
+    if unit is None:
+        return counts
+    now = now or timezone.now()
+    province = unit.parent
+    while province is not None and province.level != "province":
+        province = province.parent
+    within = (province or unit).path
+    hospital = (
+        Facility.objects.filter(unit__path__startswith=within, kind="provincial_hospital")
+        .order_by("code")
+        .first()
+    )
+    agencies = Agency.objects.filter(unit=province).order_by("code") if province else None
+    agency = (
+        (agencies.filter(name__icontains="Y tế").first() or agencies.first()) if agencies else None
+    )
+    members = list(BoardMember.objects.filter(province=province, active=True)) if province else []
+    version, spec = forms_current()
+    year_start = dt.date(today.year, 1, 1)
+    with transaction.atomic():
+        for k, case in enumerate(cases, start=1):
+            if case.stage == "pending":
+                entered = now - dt.timedelta(hours=case.hours)
+                when = timezone.localtime(entered - dt.timedelta(hours=3)).date()
+            else:
+                when = max(year_start, today - dt.timedelta(days=case.days_ago))
+            person = reg.person_register(
+                user=None,
+                full_name=case.name,
+                sex="F",
+                birth_date=case.born,
+                residence_unit=unit,
+                allow_likely_duplicate=True,
+                today=today,
+            )
+            Person.objects.filter(pk=person.pk).update(external_id=f"{prefix}-P{k}")
+            fields: dict[str, Any] = {
+                "cause_group": case.cause_group,
+                "cause_text": case.cause_text,
+            }
+            maternal = case.stage != "not_maternal"
+            if maternal:
+                reg.pregnancy_register(
+                    user=None,
+                    person=person,
+                    date=when - dt.timedelta(days=200),
+                    lmp=when - dt.timedelta(days=275),
+                    today=today,
+                )
+                fields |= {"pregnancy_related": True}
+                if case.maternal_cause:
+                    fields["maternal_cause"] = case.maternal_cause
+            else:
+                fields["pregnancy_relation"] = "not_pregnant"
+            at_hospital = case.at_hospital and hospital is not None
+            fields |= (
+                {"place": "facility", "facility": hospital, "service_unit": hospital.unit}
+                if at_hospital and hospital is not None
+                else {"place": "home"}
+            )
+            death = reg.death_record(
+                user=None, person=person, date=when, recorded_on=when, today=today, **fields
+            )
+            Death.objects.filter(pk=death.pk).update(external_id=f"{prefix}-D{k}")
+            counts["deaths"] += 1
+            if case.stage == "pending":
+                Death.objects.filter(pk=death.pk).update(
+                    created_at=now - dt.timedelta(hours=case.hours),
+                    review_status=ReviewStatus.TO_NOTIFY,
+                )
+                counts["pending"] += 1
+                continue
+            if not maternal:
+                continue
+            died_at = _at(when, 4 * 60 + 15 * k)
+            notified_at = min(died_at + dt.timedelta(hours=case.hours), now)
+            place = hospital.name if at_hospital and hospital else "Tại nhà"
+            Notification.objects.create(
+                death=death,
+                forms_version=version,
+                died_at=died_at,
+                notified_at=notified_at,
+                hours_to_notify=Decimal(str(round(case.hours, 1))),
+                reporter_name="Cán bộ phụ trách sức khỏe sinh sản",
+                reporter_position=hospital.name if at_hospital and hospital else "Trạm y tế phường",
+                place=place,
+                circumstances=case.cause_text or "Tử vong liên quan thai sản",
+                fields={"gestation": "postpartum"},
+            )
+            Death.objects.filter(pk=death.pk).update(
+                review_status=ReviewStatus.NOTIFIED,
+                notified_on=timezone.localtime(notified_at).date(),
+            )
+            counts["notifications"] += 1
+            if case.stage == "notified":
+                continue
+            complete = case.stage == "reviewed"
+            meeting = when + dt.timedelta(days=35)
+            number = Review.objects.filter(case_code__startswith=f"TVM-{when.year}-").count()
+            review = Review.objects.create(
+                death=death,
+                forms_version=version,
+                case_code=f"TVM-{when.year}-{number + 1:04d}",
+                method="facility_review" if at_hospital else "verbal_autopsy",
+                meeting_date=meeting if complete else None,
+                underlying_cause=case.icd_mm if complete else "",
+                cause_kind=spec.mm_kind(case.icd_mm) if complete else "",
+                delays=sorted({f.split(".")[0] for f in case.factors}),
+                factors=list(case.factors),
+                avoidability=case.avoidability if complete else "",
+                case_summary="[Dữ liệu tổng hợp] Tóm tắt diễn biến ca bệnh.",
+                status=Review.Status.DONE if complete else Review.Status.OPEN,
+            )
+            review.members.set(members)
+            counts["reviews"] += 1
+            if not complete:
+                continue
+            Death.objects.filter(pk=death.pk).update(review_status=ReviewStatus.REVIEWED)
+            for key, who, due, status, done in case.actions:
+                target = (
+                    {"owner_facility": hospital}
+                    if who == "facility" or agency is None
+                    else {"owner_agency": agency}
+                )
+                if not any(target.values()):
+                    continue
+                Action.objects.create(
+                    review=review,
+                    recommendation=RECOMMENDATIONS.get(key, RECOMMENDATIONS["3.protocol"]),
+                    deadline=meeting + dt.timedelta(days=due),
+                    status=status,
+                    done_on=min(today, meeting + dt.timedelta(days=done)) if done else None,
+                    progress_note="Đã triển khai" if status == "done" else "",
+                    **target,
+                )
+                counts["actions"] += 1
+    return counts
+
+
 def mpdsr_demo_load(*, today: dt.date | None = None, progress: Progress | None = None) -> None:
     """The demo's MPDSR: Lào Cai's mortality layer, then the records of Lào Cai (board:
     solaocai) and Khánh Hòa (board: sokhanhhoa), then three deaths of women of Bác Ái (the
@@ -773,3 +1029,10 @@ def mpdsr_demo_load(*, today: dt.date | None = None, progress: Progress | None =
     # After the generator (its draws stay the same): the demo commune station's own deaths.
     if commune_deaths_load(today=today) and progress is not None:
         progress("Xã Bác Ái: 3 ca tử vong phụ nữ 15–49 tuổi (1 tử vong mẹ đã thông báo)")
+    made = demo_cases_load(today=today)
+    if made["deaths"] and progress is not None:
+        progress(
+            f"Phường Phan Rang: {made['deaths']} ca tử vong phụ nữ 15–49 tuổi "
+            f"({made['pending']} chờ thông báo, {made['reviews']} thẩm định, "
+            f"{made['actions']} hành động)"
+        )
