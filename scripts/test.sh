@@ -26,7 +26,7 @@ DJANGO_SECRET_KEY=check "$VENV/bin/mypy" --config-file pyproject.toml \
   mch/orgunits/services.py mch/orgunits/selectors.py mch/orgunits/reference.py mch/orgunits/population.py \
   mch/registers/rules.py mch/registers/derive.py mch/registers/services mch/registers/selectors.py \
   mch/growth mch/immunisation/engine.py mch/immunisation/selectors.py mch/immunisation/services.py \
-  mch/mpdsr/registry.py mch/mpdsr/services.py mch/mpdsr/selectors.py \
+  mch/mpdsr/registry.py mch/mpdsr/services.py mch/mpdsr/selectors.py mch/mpdsr/report_section.py \
   mch/aggregate_data/registry.py mch/aggregate_data/services.py mch/aggregate_data/selectors.py mch/aggregate_data/deadlines.py mch/aggregate_data/periods.py
 echo "==> migrations up to date"
 DJANGO_SECRET_KEY=check "$PY" manage.py makemigrations --check --dry-run

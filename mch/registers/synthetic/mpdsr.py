@@ -73,6 +73,22 @@ RECOMMENDATIONS = {
     "3.protocol": "Kiểm tra tuân thủ phác đồ theo dõi chuyển dạ (biểu đồ chuyển dạ) hằng tháng",
     "3.diagnosis": "Hội chẩn trực tuyến với bệnh viện tỉnh khi tiên lượng nặng",
     "perinatal": "Hồi sức sơ sinh: tập huấn bóng, mặt nạ cho nữ hộ sinh và y sĩ sản nhi",
+    "perinatal.A": "Quản lý thai nghén: khám thai đủ 4 lần, tư vấn theo dõi cử động thai",
+    "perinatal.I": "Theo dõi tim thai và chuyển dạ bằng biểu đồ chuyển dạ tại mọi điểm đỡ đẻ",
+    "perinatal.N": "Hồi sức sơ sinh: tập huấn bóng, mặt nạ cho nữ hộ sinh và y sĩ sản nhi",
+}
+# What the owner does about each recommendation (the action column of M5 and the yearly report).
+ACTION_TEXTS = {
+    "1": "Tổ chức nói chuyện chuyên đề tại các thôn bản, phát tờ rơi song ngữ",
+    "2": "Lập danh bạ xe cấp cứu và tổ xe ôm tình nguyện tại trạm y tế",
+    "3.blood": "Ký hợp đồng cung ứng máu với bệnh viện tuyến trên, diễn tập truyền máu khẩn cấp",
+    "3.staff": "Mở lớp tập huấn 3 ngày cho kíp trực sản, đánh giá lại sau 6 tháng",
+    "3.drugs": "Bổ sung cơ số thuốc cấp cứu sản khoa, kiểm tra hằng quý",
+    "3.protocol": "Bình bệnh án hằng tháng, kiểm tra biểu đồ chuyển dạ ngẫu nhiên",
+    "3.diagnosis": "Kết nối hội chẩn từ xa với Bệnh viện Sản - Nhi tỉnh",
+    "perinatal.A": "Rà soát sổ quản lý thai, nhắc lịch khám qua điện thoại",
+    "perinatal.I": "Tập huấn theo dõi tim thai, cấp máy Doppler tim thai",
+    "perinatal.N": "Lớp hồi sức sơ sinh “Giúp bé thở” cho nữ hộ sinh",
 }
 EMERGENCIES = (
     ("pph", 0.45),
@@ -368,7 +384,7 @@ def mpdsr_generate(
     ) -> None:
         keys = factors[:3] if factors else ["3.protocol"]
         if perinatal:
-            keys = ["perinatal"]
+            keys = [f"perinatal.{review.timing or 'N'}"]
         for key in keys:
             text = RECOMMENDATIONS.get(key) or RECOMMENDATIONS.get(
                 key.split(".")[0], RECOMMENDATIONS["3.protocol"]
@@ -397,7 +413,7 @@ def mpdsr_generate(
                 review=None if perinatal else review,
                 perinatal_review=review if perinatal else None,
                 recommendation=text,
-                action="",
+                action=ACTION_TEXTS.get(key, ACTION_TEXTS.get(key.split(".")[0], "")),
                 deadline=deadline,
                 status=status,
                 done_on=done_on,
@@ -883,6 +899,7 @@ def demo_cases_load(
         (agencies.filter(name__icontains="Y tế").first() or agencies.first()) if agencies else None
     )
     members = list(BoardMember.objects.filter(province=province, active=True)) if province else []
+    station = Facility.objects.filter(unit=unit).order_by("code").first()
     version, spec = forms_current()
     year_start = dt.date(today.year, 1, 1)
     with transaction.atomic():
@@ -985,16 +1002,18 @@ def demo_cases_load(
                 continue
             Death.objects.filter(pk=death.pk).update(review_status=ReviewStatus.REVIEWED)
             for key, who, due, status, done in case.actions:
-                target = (
-                    {"owner_facility": hospital}
-                    if who == "facility" or agency is None
-                    else {"owner_agency": agency}
-                )
+                if who == "facility":
+                    target = {"owner_facility": hospital}
+                elif agency is not None:
+                    target = {"owner_agency": agency}
+                else:  # the ward's health station
+                    target = {"owner_facility": station or hospital}
                 if not any(target.values()):
                     continue
                 Action.objects.create(
                     review=review,
                     recommendation=RECOMMENDATIONS.get(key, RECOMMENDATIONS["3.protocol"]),
+                    action=ACTION_TEXTS.get(key, ""),
                     deadline=meeting + dt.timedelta(days=due),
                     status=status,
                     done_on=min(today, meeting + dt.timedelta(days=done)) if done else None,

@@ -343,18 +343,8 @@ def _trends(
 
 
 def _mpdsr_actions(user: Any, year: int) -> tuple[list[Any], bool]:
-    """Actions answering the maternal death reviews, done or due in the year (through the
-    MPDSR selectors: only a reader of reviews sees them)."""
-    from django.db.models import Q
+    """The year's MPDSR actions, de-identified (``mch.mpdsr.report_section``: only a
+    reader of reviews sees them)."""
+    from mch.mpdsr.report_section import year_actions
 
-    from mch.mpdsr import access
-    from mch.mpdsr.selectors import actions_for
-
-    if not access.can_see_reviews(user):
-        return [], False
-    actions = (
-        actions_for(user=user)
-        .filter(Q(done_on__year=year) | Q(deadline__year=year))
-        .order_by("deadline", "pk")
-    )
-    return list(actions), True
+    return year_actions(user=user, year=year)

@@ -9,6 +9,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from mch.documents.official import Header, OfficialDocument, Signature
+from mch.mpdsr.report_section import COLUMNS as MPDSR_COLUMNS
+from mch.mpdsr.report_section import WIDTHS_CM as MPDSR_WIDTHS_CM
 
 from .charts import Trend
 from .data import AnnualReportData
@@ -41,39 +43,15 @@ def result_columns(year: int) -> list[str]:
 
 
 def _mpdsr_rows(data: AnnualReportData) -> list[list[Any]]:
-    return [
-        [
-            i,
-            a.recommendation.strip(),
-            (a.action or "").strip() or "—",
-            a.owner or "—",
-            f"{a.deadline:%d/%m/%Y}",
-            STATUS_ACTION.get(a.status, a.status)
-            + (f" ({a.done_on:%d/%m/%Y})" if a.done_on else ""),
-        ]
-        for i, a in enumerate(data.mpdsr_actions, 1)
-    ]
+    from mch.mpdsr.report_section import table_rows
 
-
-STATUS_ACTION = {
-    "planned": "Đã lập kế hoạch",
-    "in_progress": "Đang thực hiện",
-    "done": "Đã hoàn thành",
-    "dropped": "Không thực hiện",
-}
-MPDSR_COLUMNS = ["TT", "Khuyến nghị", "Hành động", "Đơn vị thực hiện", "Hạn", "Tình trạng"]
+    return table_rows(data.mpdsr_actions)
 
 
 def mpdsr_text(data: AnnualReportData) -> str:
-    if not data.mpdsr_visible:
-        return "Người lập báo cáo không thuộc Hội đồng thẩm định tử vong mẹ: không xem được các hành động."
-    if not data.mpdsr_actions:
-        return f"Năm {data.year} không có hành động nào sau thẩm định tử vong mẹ đến hạn hoặc hoàn thành."
-    done = sum(1 for a in data.mpdsr_actions if a.status == "done")
-    return (
-        f"Năm {data.year} có {len(data.mpdsr_actions)} hành động thực hiện khuyến nghị của Hội "
-        f"đồng thẩm định tử vong mẹ đến hạn hoặc hoàn thành, trong đó {done} đã hoàn thành."
-    )
+    from mch.mpdsr.report_section import summary_text
+
+    return summary_text(data.mpdsr_actions, data.mpdsr_visible, data.year)
 
 
 def annual_report_docx(data: AnnualReportData, charts: list[bytes] | None = None) -> bytes:
@@ -144,8 +122,8 @@ def annual_report_docx(data: AnnualReportData, charts: list[bytes] | None = None
         doc.table(
             MPDSR_COLUMNS,
             _mpdsr_rows(data),
-            widths_cm=(0.8, 5.0, 4.2, 2.6, 1.8, 2.2),
-            font_pt=10,
+            widths_cm=MPDSR_WIDTHS_CM,
+            font_pt=9,
         )
 
     doc.heading("IV. KINH PHÍ THỰC HIỆN")
