@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from mch.indicators.engine.periods import Period
 from mch.mpdsr import selectors, services
-from mch.mpdsr.models import RedAlert
+from mch.mpdsr.models import Action, RedAlert, Review
 from mch.orgunits.models import Facility
 from mch.registers import services as reg
 from mch.registers.services import BirthInput
@@ -111,7 +111,9 @@ def test_red_alert_marks_and_summary_follow_one_rule(mw, as_user) -> None:
 
     # The page: each activation's mark, counted per hospital, is the summary's figure.
     page = as_user(mw.officer).get(reverse("mpdsr-red-alerts") + "?nam=2026").content.decode()
-    marks = re.findall(r'<tr class="[^"]*" data-within="(True|False|None)"><td>([^<]+)</td>', page)
+    marks = re.findall(
+        r'<tr class="[^"]*" data-within="(True|False|None)"><td[^>]*>([^<]+)</td>', page
+    )
     for facility in (hospital, regional):
         mine = [m for m, name in marks if name == facility.name]
         assert len(mine) == stats[facility.pk]["count"]
@@ -320,3 +322,57 @@ def test_demo_commune_gets_a_death_of_each_kind_once(mw) -> None:
         user=mw.rw.other_staff, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
     )
     assert not {r.death.pk for r in other} & {r.death.pk for r in demo.values()}
+
+
+def test_demo_ward_cases_reach_each_stage_and_stay_in_their_commune(mw) -> None:
+    """The demo ward's deaths (tram.phanrang, sokhanhhoa): two suspected maternal deaths
+    waiting, the hours elapsed shown (one past 24 h); a reviewed death whose actions are
+    overdue, done and planned; a review still open; a death outside pregnancy. The
+    commune's station sees its deaths but no review; another commune sees none of them."""
+    from mch.mpdsr import access
+    from mch.registers.synthetic.mpdsr import PHAN_RANG_CASES, demo_cases_load
+
+    now = timezone.make_aware(dt.datetime(2026, 11, 20, 12, 0))
+    today = TODAY
+    made = demo_cases_load(today=today, commune=mw.rw.commune.code, now=now)
+    assert made == {"deaths": 5, "pending": 2, "notifications": 2, "reviews": 2, "actions": 3}
+    assert demo_cases_load(today=today, commune=mw.rw.commune.code)["deaths"] == 0
+
+    waiting = {
+        p.death.person.full_name: p
+        for p in selectors.notification_worklist(user=mw.board, now=now)
+        if p.death.external_id.startswith("DEMOPR")
+    }
+    hours = {c.name: c.hours for c in PHAN_RANG_CASES if c.stage == "pending"}
+    assert {name: p.hours for name, p in waiting.items()} == hours
+    assert {name: p.late for name, p in waiting.items()} == {n: h > 24 for n, h in hours.items()}
+    # The home page alert of the station lists the same two.
+    assert {p.death.pk for p in selectors.notification_worklist(user=mw.rw.staff, now=now)} >= {
+        p.death.pk for p in waiting.values()
+    }
+
+    reviews = {
+        r.death.person.full_name: r
+        for r in Review.objects.filter(death__external_id__startswith="DEMOPR")
+    }
+    assert {n: r.status for n, r in reviews.items()} == {
+        "Lê Thị Ngọc Ánh": "done",
+        "Phạm Thị Hồng Nhung": "open",
+    }
+    actions = list(Action.objects.filter(review=reviews["Lê Thị Ngọc Ánh"]))
+    assert sorted(a.status for a in actions) == ["done", "in_progress", "planned"]
+    overdue = {a.pk for a in selectors.overdue_actions(user=mw.board, today=today)}
+    assert any(a.pk in overdue for a in actions if a.status == "in_progress")
+    assert all(a.done_on and a.done_on <= today for a in actions if a.status == "done")
+    assert all(a.action for a in actions)
+
+    year = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    station = selectors.women_deaths(user=mw.rw.staff, start=year[0], end=year[1])
+    demo = [r for r in station if r.death.external_id.startswith("DEMOPR")]
+    assert len(demo) == 5 and all(r.death.residence_unit == mw.rw.commune for r in demo)
+    statuses = sorted(r.status for r in demo)
+    assert statuses.count("not_maternal") == 1 and "maternal_indirect" in statuses
+    assert not access.can_see_reviews(mw.rw.staff)
+    assert selectors.overdue_actions(user=mw.rw.staff, today=today) == []
+    other = selectors.women_deaths(user=mw.rw.other_staff, start=year[0], end=year[1])
+    assert not {r.death.pk for r in other} & {r.death.pk for r in demo}
