@@ -13,6 +13,8 @@ from openpyxl.styles import Font
 from mch.documents.official import Header, OfficialDocument, Signature, number_vi
 
 from .registry import FormsSpec
+from .report_section import STATUS_VI as STATUS_ACTION_VI
+from .report_section import deidentify, identifiers
 from .selectors import M5Report, SurveillanceRow
 
 STATUS_VI = {
@@ -23,7 +25,13 @@ STATUS_VI = {
     "not_maternal": "Không phải tử vong mẹ",
     "pending": "Chờ xác định",
 }
-ACTION_VI = {"planned": "Kế hoạch", "in_progress": "Đang làm", "done": "Đã xong", "dropped": "Hủy"}
+ACTION_VI = STATUS_ACTION_VI  # one set of labels with the pages and the yearly report
+
+
+def _texts(action: Any) -> tuple[str, str]:
+    """The recommendation and the action, the woman's name, ID and phone blanked out."""
+    hidden = identifiers(action)
+    return deidentify(action.recommendation, hidden), deidentify(action.action, hidden)
 
 
 def _case_row(row: SurveillanceRow, spec: FormsSpec) -> list[Any]:
@@ -134,11 +142,12 @@ def m5_xlsx(report: M5Report, spec: FormsSpec) -> bytes:
         ]
     )
     for a in report.actions:
+        recommendation, done_what = _texts(a)
         actions.append(
             [
                 a.case_code,
-                a.recommendation,
-                a.action,
+                recommendation,
+                done_what,
                 a.owner,
                 a.deadline.strftime("%d/%m/%Y"),
                 ACTION_VI.get(a.status, a.status),
@@ -193,10 +202,11 @@ def m5_docx(report: M5Report, spec: FormsSpec, *, units: list[Any], user: Any) -
             [
                 [
                     a.case_code,
-                    f"{a.recommendation}{' — ' + a.action if a.action else ''}",
+                    " — ".join(t for t in _texts(a) if t),
                     a.owner,
                     a.deadline.strftime("%d/%m/%Y"),
-                    ACTION_VI.get(a.status, a.status),
+                    ACTION_VI.get(a.status, a.status)
+                    + (f" ({a.done_on:%d/%m/%Y})" if a.done_on else ""),
                 ]
                 for a in report.actions
             ],

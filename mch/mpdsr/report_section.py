@@ -8,7 +8,8 @@ the year, or were set in the year, whatever their status. Each row: the review's
 status and the day it was done. Free text a board wrote may name the woman: her full name,
 national ID and phone are blanked out ("[…]") wherever they appear.
 
-Used by ``mch.reporting.annual`` (data → docx/html); pure reading, no writes.
+Used by ``mch.reporting.annual`` (data → docx/html) and by the M5 exports (the same
+status labels and blanking); pure reading, no writes.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class ActionRow:
         return STATUS_VI.get(self.status, self.status)
 
 
-def _identifiers(action: Action) -> list[str]:
+def identifiers(action: Action) -> list[str]:
     """The strings that would identify the woman (or the child's mother) in free text."""
     people: list[Any] = []
     if action.review_id and action.review is not None:
@@ -79,10 +80,10 @@ def _identifiers(action: Action) -> list[str]:
     return sorted(set(found), key=len, reverse=True)
 
 
-def deidentify(text: str, identifiers: list[str]) -> str:
-    """``text`` with each of ``identifiers`` (case-insensitive) replaced by "[…]"."""
+def deidentify(text: str, hidden: list[str]) -> str:
+    """``text`` with each of ``hidden`` (case-insensitive) replaced by "[…]"."""
     result = (text or "").strip()
-    for value in identifiers:
+    for value in hidden:
         result = re.sub(re.escape(value), REDACTED, result, flags=re.IGNORECASE)
     return result
 
@@ -111,7 +112,7 @@ def year_actions(
     )
     rows = []
     for a in actions:
-        hidden = _identifiers(a)
+        hidden = identifiers(a)
         code = a.review.case_code if a.review_id else a.perinatal_review.case_code  # type: ignore[union-attr]
         rows.append(
             ActionRow(

@@ -312,9 +312,17 @@ def m5_report(*, user: Any, period: Period, spec: FormsSpec, lang: str = "vi") -
     factor_labels = dict(spec.factor_choices(lang))
     actions = list(
         Action.objects.filter(review__in=[r.review for r in maternal if r.review])
-        .select_related("review", "owner_agency", "owner_facility")
+        .select_related("review__death__person", "owner_agency", "owner_facility")
         .order_by("deadline", "id")
     )
+    # The M5 is de-identified: a name, ID or phone the board wrote into a recommendation
+    # is blanked out (these instances are for display only, never saved).
+    from .report_section import deidentify, identifiers
+
+    for a in actions:
+        hidden = identifiers(a)
+        a.recommendation = deidentify(a.recommendation, hidden)
+        a.action = deidentify(a.action, hidden)
     return M5Report(
         period=period,
         rows=rows,

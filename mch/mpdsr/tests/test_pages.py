@@ -112,6 +112,17 @@ def test_board_writes_review_and_actions_through_the_pages(mw, as_user) -> None:
 
 def test_m5_page_and_exports_are_de_identified(mw, as_user) -> None:
     review = _review(mw)
+    # A board that names the woman in a recommendation: the exports blank her name out.
+    action = services.action_add(
+        user=mw.board,
+        review=review,
+        recommendation="Rút kinh nghiệm ca Hà Thị Mơ tại khoa Sản",
+        owner_facility=mw.rw.hospital,
+        deadline=dt.date(2026, 3, 31),
+    )
+    services.action_update(
+        user=mw.board, action=action, status="done", done_on=dt.date(2026, 3, 20), today=TODAY
+    )
     client = as_user(mw.officer)
     page = client.get(reverse("mpdsr-m5") + "?ky=Q1/2026").content.decode()
     assert review.case_code in page and "Hà Thị Mơ" not in page
@@ -131,6 +142,16 @@ def test_m5_page_and_exports_are_de_identified(mw, as_user) -> None:
     )
     cells = [str(c.value) for row in book["M5"].iter_rows() for c in row if c.value is not None]
     assert review.case_code in cells and "Hà Thị Mơ" not in cells
+    [done] = [
+        [c.value for c in row]
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        if row[0].value == review.case_code and "khoa Sản" in str(row[1].value)
+    ]
+    # The same status label as the pages and the yearly report.
+    assert done[1] == "Rút kinh nghiệm ca […] tại khoa Sản"
+    assert done[5:7] == ["Đã hoàn thành", "20/03/2026"]
+    assert "Đã hoàn thành (20/03/2026)" in tables
     leader = as_user(mw.rw.leader).get(reverse("mpdsr-m5") + "?ky=Q1/2026").content.decode()
     assert 'id="m5-maternal">1<' in leader
 
