@@ -1027,7 +1027,8 @@ def demo_cases_load(
 def mpdsr_demo_load(*, today: dt.date | None = None, progress: Progress | None = None) -> None:
     """The demo's MPDSR: Lào Cai's mortality layer, then the records of Lào Cai (board:
     solaocai) and Khánh Hòa (board: sokhanhhoa), then three deaths of women of Bác Ái (the
-    demo commune user tram.bacai's commune)."""
+    demo commune user tram.bacai's commune) and five of Phan Rang (tram.phanrang's ward:
+    the province's worklist, reviews and actions at each stage, ``demo_cases_load``)."""
     from .demo import DEMO_COMMUNES
 
     today = today or timezone.localdate()
