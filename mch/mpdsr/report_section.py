@@ -3,7 +3,8 @@ recommendations in the year (issue 10 §4), de-identified.
 
 Which actions: those of maternal and perinatal reviews of deaths in the reader's units
 (``selectors.actions_for``: review readers only) that were done in the year, fell due in
-the year, or were set in the year, whatever their status. Each row: the review's case code
+the year, or were set in the year, whatever their status (but not those done in an
+earlier year). Each row: the review's case code
 (never the woman's name), the recommendation, the action, its owner, the deadline, the
 status and the day it was done. Free text a board wrote may name the woman: her full name,
 national ID and phone are blanked out ("[…]") wherever they appear.
@@ -103,6 +104,7 @@ def year_actions(
     actions = (
         actions_for(user=user)
         .filter(Q(done_on__year=year) | Q(deadline__year=year) | Q(created_at__year=year))
+        .exclude(done_on__lt=dt.date(year, 1, 1))  # done in an earlier year: that year's
         .select_related(
             "review__death__person",
             "perinatal_review__death__person__mother",

@@ -84,6 +84,16 @@ def test_the_yearly_report_lists_the_years_actions_de_identified(mw) -> None:
         created_at=dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
     )
 
+    # Due in January but done the December before: the earlier year's action.
+    early = services.action_add(
+        user=mw.board,
+        review=review,
+        recommendation="Rà soát cơ số máu dự trữ",
+        owner_facility=hospital,
+        deadline=dt.date(2026, 1, 15),
+    )
+    type(early).objects.filter(pk=early.pk).update(status="done", done_on=dt.date(2025, 12, 20))
+
     plan = _plan(mw.rw.province)
     data = annual_report_data(user=mw.board, plan=plan, year=2026)
     texts, rows = _section(annual_report_docx(data, []))
