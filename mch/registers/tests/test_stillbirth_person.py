@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import translation
 
 from mch.registers import rules, services
@@ -112,3 +113,21 @@ def test_live_born_children_are_not_flagged(rw: RegisterWorld) -> None:
     other = _mother(rw, "Lê Thị Sống")
     _deliver(rw, other, D(2026, 7, 7), "live")
     assert _child(rw, other, D(2026, 7, 7)).flags == []
+
+
+def test_the_child_page_names_the_warning_in_vietnamese(rw: RegisterWorld, client) -> None:
+    mother = _mother(rw, "Phạm Thị Lặng")
+    day = D(2026, 4, 4)
+    _deliver(rw, mother, day, "stillbirth")
+    child = _child(rw, mother, day)
+    client.force_login(rw.staff)
+    page = client.get(
+        reverse("person-detail", args=[child.pk]), HTTP_ACCEPT_LANGUAGE="vi"
+    ).content.decode()
+    assert "Sinh cùng ngày mẹ có thai chết lưu" in page
+    assert "stillbirth_as_person" not in page
+    # the mother's own page carries no such warning
+    page = client.get(
+        reverse("person-detail", args=[mother.pk]), HTTP_ACCEPT_LANGUAGE="vi"
+    ).content.decode()
+    assert "Sinh cùng ngày mẹ có thai chết lưu" not in page
