@@ -3,6 +3,7 @@ which series a scorecard value comes from."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -42,3 +43,34 @@ def source_words(cell: Any, indicator_code: str = "") -> str:
     else:
         label = source
     return f"{label}: {detail}" if detail else str(label)
+
+
+_SURVEY = re.compile(r"^(?P<name>.+), (?P<day>\d\d/\d\d/\d{4}), n = (?P<n>\d+)")
+
+
+@register.simple_tag
+def source_short(cell: Any, indicator_code: str = "") -> str:
+    """The few words a cell shows under a value that does not come from the registers:
+    "Khảo sát MICS 2025, n = 400", "Báo cáo nhân lực", "Báo cáo chính sách", "Kỳ báo cáo
+    đã duyệt"; "" for a register value or no value."""
+    return source_label(cell, indicator_code)
+
+
+def source_label(cell: Any, indicator_code: str = "") -> str:
+    source = getattr(cell, "source", "") or ""
+    if not source or source == rules.REGISTERS or getattr(cell, "value", None) is None:
+        return ""
+    if source == rules.SURVEY:
+        found = _SURVEY.match(getattr(cell, "detail", "") or "")
+        if found:
+            return f"{_('Survey')} {found['name']}, n = {found['n']}"
+        return str(_("Survey"))
+    if source == rules.REPORTED:
+        return str(
+            _("Workforce report")
+            if indicator_code in rules.WORKFORCE_INDICATORS
+            else _("Policy report")
+        )
+    if source == rules.APPROVED_AGGREGATE:
+        return str(_("Approved periodic reports"))
+    return source
