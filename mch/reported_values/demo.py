@@ -26,7 +26,7 @@ from mch.orgunits.models import Facility, OrgUnit
 from . import services
 from .models import PolicyValue, SurveyResult, WorkforceReport
 
-KAP = "Điều tra KAP chăm sóc trẻ nhỏ"
+KAP = "KAP chăm sóc trẻ nhỏ Ninh Thuận"
 # (indicator, year, survey date, n, value, own interval or None)
 NINH_THUAN_SURVEYS = (
     ("caregiver_newborn_danger_signs", 2023, dt.date(2023, 10, 12), 600, "48,2", None),

@@ -46,7 +46,7 @@ class ServiceForm(forms.Form):
 class SurveyForm(ServiceForm):
     indicator = forms.ChoiceField(label=_("Indicator"))
     unit = forms.ChoiceField(label=_("Unit"))
-    survey_name = _text(_("Survey"), required=True, placeholder="MICS 2025")
+    survey_name = _text(_("Survey name"), required=True, placeholder="MICS 2025")
     survey_date = _text(_("Survey date (dd/mm/yyyy)"), required=True, placeholder="15/06/2025")
     year = _text(_("Year the result is about (empty: the survey's year)"), numeric=True)
     sample_size = _text(_("Sample size (n)"), required=True, inputmode="numeric")

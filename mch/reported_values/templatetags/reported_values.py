@@ -7,11 +7,24 @@ import re
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from mch.reported_values import access, rules
 
 register = template.Library()
+_SURVEY = re.compile(r"^(?P<name>.+), (?P<day>\d\d/\d\d/\d{4}), n = (?P<n>\d+)")
+
+
+@register.filter
+def entered_via(via: str) -> str:
+    """How a value came in: form, file import, API or the demo."""
+    words = {
+        "form": pgettext("value entered via", "form"),
+        "import": pgettext("value entered via", "file import"),
+        "api": pgettext("value entered via", "API"),
+        "demo": pgettext("value entered via", "demo"),
+    }
+    return words.get(via, via)
 
 
 @register.filter
@@ -19,58 +32,51 @@ def enters_reported(user: Any) -> bool:
     return access.enters_anything(user)
 
 
+def _kind(source: str, indicator_code: str) -> str:
+    if source == rules.REGISTERS:
+        return pgettext("value source", "Registers")
+    if source == rules.SURVEY:
+        return pgettext("value source", "Survey")
+    if source == rules.REPORTED:
+        if indicator_code in rules.WORKFORCE_INDICATORS:
+            return pgettext("value source", "Workforce report")
+        return pgettext("value source", "Policy report")
+    if source == rules.APPROVED_AGGREGATE:
+        return pgettext("value source", "Approved periodic reports")
+    return source
+
+
 @register.simple_tag
 def source_words(cell: Any, indicator_code: str = "") -> str:
-    """Where a scorecard value comes from, for the reader: "Khảo sát: MICS 2025,
-    15/06/2025, n = 400; …", "Báo cáo nhân lực: 2/3 cơ sở đạt chuẩn…", "Báo cáo chính
-    sách: …", "Kỳ báo cáo đã duyệt: …", or "Sổ đăng ký"; "" when the cell has no value."""
+    """Where a scorecard value comes from, in full: "Khảo sát: MICS 2025, 15/06/2025,
+    n = 400; …", "Báo cáo nhân lực: 2/3 cơ sở đạt chuẩn…", "Báo cáo chính sách: …",
+    "Kỳ báo cáo đã duyệt: …", or "Sổ đăng ký"; "" when the cell has no value."""
     source = getattr(cell, "source", "") or ""
     if not source or getattr(cell, "value", None) is None:
         return ""
+    label = _kind(source, indicator_code)
     detail = getattr(cell, "detail", "") or ""
-    if source == rules.REGISTERS:
-        return _("Registers")
-    if source == rules.SURVEY:
-        label = _("Survey")
-    elif source == rules.REPORTED:
-        label = (
-            _("Workforce report")
-            if indicator_code in rules.WORKFORCE_INDICATORS
-            else _("Policy report")
-        )
-    elif source == rules.APPROVED_AGGREGATE:
-        label = _("Approved periodic reports")
-    else:
-        label = source
-    return f"{label}: {detail}" if detail else str(label)
-
-
-_SURVEY = re.compile(r"^(?P<name>.+), (?P<day>\d\d/\d\d/\d{4}), n = (?P<n>\d+)")
+    return f"{label}: {detail}" if detail and source != rules.REGISTERS else label
 
 
 @register.simple_tag
 def source_short(cell: Any, indicator_code: str = "") -> str:
-    """The few words a cell shows under a value that does not come from the registers:
-    "Khảo sát MICS 2025, n = 400", "Báo cáo nhân lực", "Báo cáo chính sách", "Kỳ báo cáo
-    đã duyệt"; "" for a register value or no value."""
     return source_label(cell, indicator_code)
 
 
 def source_label(cell: Any, indicator_code: str = "") -> str:
+    """The few words under a value that does not come from the registers: "Khảo sát:
+    MICS 2025, n = 400", "Báo cáo nhân lực", "Báo cáo chính sách", "Kỳ báo cáo đã duyệt"
+    (the kind alone when the year has no value but the target is judged on that series);
+    "" for the registers."""
     source = getattr(cell, "source", "") or ""
-    if not source or source == rules.REGISTERS or getattr(cell, "value", None) is None:
+    if not source or source == rules.REGISTERS:
         return ""
-    if source == rules.SURVEY:
+    if source == rules.SURVEY and getattr(cell, "value", None) is not None:
         found = _SURVEY.match(getattr(cell, "detail", "") or "")
         if found:
-            return f"{_('Survey')} {found['name']}, n = {found['n']}"
-        return str(_("Survey"))
-    if source == rules.REPORTED:
-        return str(
-            _("Workforce report")
-            if indicator_code in rules.WORKFORCE_INDICATORS
-            else _("Policy report")
-        )
-    if source == rules.APPROVED_AGGREGATE:
-        return str(_("Approved periodic reports"))
-    return source
+            return pgettext("value source", "Survey: %(name)s, n = %(n)s") % {
+                "name": found["name"],
+                "n": found["n"],
+            }
+    return _kind(source, indicator_code)
