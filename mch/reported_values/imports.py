@@ -270,7 +270,9 @@ def _column(kind: str, service_field: str) -> str:
 
 
 def _save_row(user: Any, row: Row, year: int, summary: ImportSummary) -> None:
-    v = {k: _text(x) if not isinstance(x, dt.date) else x for k, x in row.values.items()}
+    v: dict[str, Any] = {
+        k: _text(x) if not isinstance(x, dt.date) else x for k, x in row.values.items()
+    }
     if row.kind == "khao_sat":
         unit = _unit(user, v.get("ma_don_vi", ""), year)
         if unit is None:

@@ -285,7 +285,7 @@ def policy_value_save(
         errors["number"] = "Tỷ lệ phải trong khoảng 0–100%"
     if errors:
         raise ValidationError(errors)
-    assert version is not None
+    assert version is not None and the_year is not None
     existing = PolicyValue.objects.filter(
         indicator=version.indicator, unit=unit, year=the_year
     ).first()
@@ -346,6 +346,7 @@ def workforce_report_save(
         )
     if errors:
         raise ValidationError(errors)
+    assert the_year is not None
     existing = WorkforceReport.objects.filter(facility=facility, year=the_year).first()
     before = snapshot(existing) if existing is not None else None
     row = existing or WorkforceReport(

@@ -59,5 +59,3 @@ def test_officer_enters_a_survey_on_a_phone_and_the_scorecard_uses_it(
     assert "62,5%" in text and "không đạt" in text
     assert "Khảo sát: MICS 2025, n = 400" in text
     _shot(page, "scorecard")
-    if __import__("os").path.isdir(SHOTS):
-        cell.screenshot(path=f"{SHOTS}/r9a-browser-scorecard-cell.png")
