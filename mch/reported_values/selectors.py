@@ -20,6 +20,7 @@ from .models import PolicyValue, SurveyResult, WorkforceReport
 # Units a value can be entered for: from the registers' first year on.
 FIRST_DAY = dt.date(2021, 1, 1)
 ENTRY_LEVELS = ("province", "district", "commune")
+MAX_CHOICES = 1000
 WORKFORCE_KINDS = (
     Facility.Kind.PROVINCIAL_HOSPITAL,
     Facility.Kind.SPECIALISED_HOSPITAL,
@@ -113,7 +114,10 @@ def unit_choices(*, user: Any, may_enter: Any = None) -> list[tuple[str, str]]:
     keeps only the units the user may enter for."""
     indent = {"province": "", "district": "· ", "commune": "· · "}
     out = []
-    for unit in units_in_scope(user=user):
+    units = units_in_scope(user=user)
+    if units.count() > MAX_CHOICES:  # a national scope: provinces and districts only
+        units = units.exclude(level="commune")
+    for unit in units:
         if may_enter is not None and not may_enter(user, unit):
             continue
         out.append((str(unit.pk), indent.get(unit.level, "") + unit_label(unit)))
