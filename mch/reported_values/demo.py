@@ -152,6 +152,8 @@ def _counts(facility: Facility, year: int) -> dict[str, int]:
         "trained_kangaroo": pick("tk", 2, 12),
     }
     counts["child_doctors_trained"] = min(counts["child_doctors"], pick("ct", 0, 6))
+    if facility.kind in ("district_health_centre", "regional_health_centre"):
+        counts["village_midwives"] = pick("vm", 0, 12)
     return counts
 
 
