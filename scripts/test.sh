@@ -27,7 +27,8 @@ DJANGO_SECRET_KEY=check "$VENV/bin/mypy" --config-file pyproject.toml \
   mch/registers/rules.py mch/registers/derive.py mch/registers/services mch/registers/selectors.py \
   mch/growth mch/immunisation/engine.py mch/immunisation/selectors.py mch/immunisation/services.py \
   mch/mpdsr/registry.py mch/mpdsr/services.py mch/mpdsr/selectors.py \
-  mch/aggregate_data/registry.py mch/aggregate_data/services.py mch/aggregate_data/selectors.py mch/aggregate_data/deadlines.py mch/aggregate_data/periods.py
+  mch/aggregate_data/registry.py mch/aggregate_data/services.py mch/aggregate_data/selectors.py mch/aggregate_data/deadlines.py mch/aggregate_data/periods.py \
+  mch/reported_values/rules.py mch/reported_values/services.py mch/reported_values/selectors.py mch/reported_values/series.py mch/reported_values/imports.py mch/reported_values/access.py
 echo "==> migrations up to date"
 DJANGO_SECRET_KEY=check "$PY" manage.py makemigrations --check --dry-run
 echo "==> deployment checks (production settings)"

@@ -134,3 +134,6 @@ def demo_setup(*, progress: Progress | None = None) -> None:
 
     definitions_load()
     demo_reports_load()
+    from mch.reported_values.demo import demo_reported_values_load
+
+    demo_reported_values_load(progress=say)
