@@ -218,7 +218,7 @@ def annual_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         request,
         "reporting/annual.html",
         {
-            **_generation_context(plan, year),
+            **_generation_context(plan, year, request.user),
             "plan": plan,
             "year": year,
             "years": sel.report_years(plan),
@@ -243,7 +243,7 @@ def annual_report_generate_view(request: HttpRequest, slug: str, year: int) -> H
     return redirect(reverse("reporting-annual", args=[plan.slug, year]) + "#generation")
 
 
-def _generation_context(plan: Plan, year: int) -> dict[str, Any]:
+def _generation_context(plan: Plan, year: int, user: Any) -> dict[str, Any]:
     from mch.jobs.models import Job
 
     from .annual.jobs import failure_text, generation_job
@@ -258,6 +258,7 @@ def _generation_context(plan: Plan, year: int) -> dict[str, Any]:
         "running": running,
         "queued": queued,
         "failure": failure_text(job) if job is not None and job.status == "failed" else "",
+        "can_retry": can_write_annual_report(user),
     }
 
 
@@ -267,7 +268,7 @@ def annual_report_progress(request: HttpRequest, slug: str, year: int) -> HttpRe
     if not can_see_board(request.user):
         raise PermissionDenied
     plan = _plan_year(request, slug, year)
-    context = _generation_context(plan, year)
+    context = _generation_context(plan, year, request.user)
     response = render(request, "reporting/_generation.html", context)
     if context["job"] is not None and not context["running"] and request.GET.get("was") == "1":
         # It ended while the page watched it: reload the page for the new files.
