@@ -134,3 +134,6 @@ def demo_setup(*, progress: Progress | None = None) -> None:
 
     definitions_load()
     demo_reports_load()
+    from mch.aggregate_data.demo_plans import demo_plan_reports_load  # Bắc Giang's plan
+
+    demo_plan_reports_load()
