@@ -66,8 +66,8 @@ PER_DELIVERY = {
     "child_deaths": 0.0,
     "injury_deaths_u5": 0.0,
 }
-# Where the deliveries took place: nearly all in a facility.
-CELL_SHARE = {("deliveries", "facility"): 0.96, ("deliveries", "other"): 0.04}
+# Where the deliveries took place: nearly all in a facility, a little more each year.
+FACILITY_SHARE = {2024: 0.93, 2025: 0.955}
 
 
 def _moment(day: dt.date) -> dt.datetime:
@@ -93,6 +93,8 @@ def _values(
 ) -> dict[tuple[str, str], int]:
     size = 8 + _seed(unit.code) % 12  # the commune's deliveries in a month: 8–19
     deliveries = max(1, round(size * (0.9 + (_seed(unit.code, period.start) % 21) / 100)))
+    facility = FACILITY_SHARE.get(period.start.year, 0.97) + (_seed(unit.code) % 5 - 2) / 100
+    shares = {("deliveries", "facility"): min(facility, 1.0)}
     values: dict[tuple[str, str], int] = {}
     for element in elements:
         code, cells = element.code, element.cells
@@ -104,7 +106,7 @@ def _values(
             continue
         left = round(total)
         for n, cell in enumerate(cells):
-            share = CELL_SHARE.get((code, cell.code))
+            share = shares.get((code, cell.code))
             if n == len(cells) - 1:
                 part = left
             elif share is not None:

@@ -407,7 +407,7 @@ def data_quality(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 def _quality_periods(year: int, token: str) -> list[dict[str, Any]]:
     """The year and its quarters, for the data-quality page's period chips."""
-    out = [{"token": "", "label": str(year), "current": not token}]
+    out = [{"token": "", "label": "Cả năm", "current": not token}]
     for n in range(1, 5):
         out.append(
             {"token": f"{year}-Q{n}", "label": f"Quý {n}", "current": token == f"{year}-Q{n}"}

@@ -82,8 +82,12 @@ class ResultRow:
 
     @property
     def source_text(self) -> str:
-        """The source column: "Sổ đăng ký (1); Văn bản kế hoạch (2)"."""
-        return "; ".join(f"{label} ({n})" for label, n in self.source_refs) or "—"
+        """The source column: "Sổ đăng ký (1); Văn bản kế hoạch (2)", one label once
+        ("Báo cáo định kỳ đã duyệt (1, 2)")."""
+        numbers: dict[str, list[str]] = {}
+        for label, n in self.source_refs:
+            numbers.setdefault(label, []).append(str(n))
+        return "; ".join(f"{label} ({', '.join(ns)})" for label, ns in numbers.items()) or "—"
 
 
 @dataclass(frozen=True)

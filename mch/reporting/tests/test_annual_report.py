@@ -187,11 +187,12 @@ def _check_sources(rows: dict[str, list[str]], notes: dict[int, str], expected, 
             assert row[col["source"]] == "—", name
             continue
         refs = {
-            ref.rsplit(" (", 1)[0]: int(ref.rsplit(" (", 1)[1].rstrip(")"))
+            ref.rsplit(" (", 1)[0]: [int(n) for n in ref.rsplit(" (", 1)[1].rstrip(")").split(", ")]
             for ref in row[col["source"]].split("; ")
         }
         assert label in refs, (name, row[col["source"]])
-        assert notes[refs[label]].startswith(label) and part in notes[refs[label]], name
+        assert all(notes[n].startswith(label) for n in refs[label]), name
+        assert any(part in notes[n] for n in refs[label]), name
 
 
 @pytest.mark.django_db
