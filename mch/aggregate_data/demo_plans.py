@@ -79,7 +79,8 @@ def _seed(*parts: object) -> int:
 
 
 def _months(start: dt.date, before: dt.date) -> list[Period]:
-    out, year, month = [], start.year, start.month
+    out: list[Period] = []
+    year, month = start.year, start.month
     while True:
         period = Period.month(year, month)
         if period.end >= before:

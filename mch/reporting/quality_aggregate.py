@@ -117,10 +117,10 @@ def aggregate_quality_page(
             timeliness[(unit_id, month)] = timezone.localtime(first).date() <= due[unit_id][month]
         if status != ReportStatus.APPROVED:
             missing[(unit_id, month)] = (
-                f"Báo cáo tháng {month[1]:02d}/{month[0]} {STATUS_TEXT.get(status, status)}."
+                f"Báo cáo tháng {month[1]:02d}/{month[0]} {STATUS_TEXT.get(ReportStatus(status), status)}."
             )
-    for unit_id, months in due.items():
-        for month, day in months.items():
+    for unit_id, unit_due in due.items():
+        for month, day in unit_due.items():
             missing.setdefault(
                 (unit_id, month),
                 f"Chưa nộp báo cáo tháng {month[1]:02d}/{month[0]} (hạn {day:%d/%m/%Y}).",
