@@ -136,4 +136,4 @@ def demo_setup(*, progress: Progress | None = None) -> None:
     demo_reports_load()
     from mch.aggregate_data.demo_plans import demo_plan_reports_load  # Bắc Giang's plan
 
-    demo_plan_reports_load()
+    say(f"Báo cáo định kỳ của kế hoạch Bắc Giang: {demo_plan_reports_load()} báo cáo mới.")
