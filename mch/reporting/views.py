@@ -382,6 +382,7 @@ def data_quality(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "findings": _finding_rows(score.findings, link),
         }
         for unit, score, completeness in page.ranked()
+        if score.checks  # nothing due in the period: the commune did not exist then
     ]
     return render(
         request,
