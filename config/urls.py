@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("bao-cao/", include("mch.reporting.urls")),
     path("bao-cao-dinh-ky/", include("mch.aggregate_data.urls")),
+    path("so-lieu-khac/", include("mch.reported_values.urls")),
     path("", include("mch.mpdsr.urls")),
     path("", include("mch.web.urls")),
 ]

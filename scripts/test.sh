@@ -20,14 +20,15 @@ echo "==> ruff"
 "$VENV/bin/ruff" format --check .
 echo "==> mypy (file formats, services, selectors, scope)"
 DJANGO_SECRET_KEY=check "$VENV/bin/mypy" --config-file pyproject.toml \
-  mch/accounts/scope.py mch/plans/planfile.py mch/plans/services.py mch/plans/selectors.py mch/plans/budget.py mch/reporting/services.py mch/reporting/selectors.py mch/reporting/permissions.py mch/reporting/annual/generate.py mch/reporting/annual/jobs.py mch/reporting/annual/charts.py mch/reporting/quality.py mch/reporting/quality_data.py mch/reporting/reminders.py \
+  mch/accounts/scope.py mch/plans/planfile.py mch/plans/services.py mch/plans/selectors.py mch/plans/budget.py mch/reporting/services.py mch/reporting/selectors.py mch/reporting/permissions.py mch/reporting/annual/generate.py mch/reporting/annual/jobs.py mch/reporting/annual/charts.py mch/reporting/quality.py mch/reporting/quality_data.py mch/reporting/quality_aggregate.py mch/reporting/annual/data.py mch/reporting/reminders.py \
   mch/indicators/registry.py mch/indicators/services.py mch/indicators/selectors.py \
   mch/indicators/adapter mch/indicators/values.py mch/indicators/jobs.py \
   mch/orgunits/services.py mch/orgunits/selectors.py mch/orgunits/reference.py mch/orgunits/population.py \
   mch/registers/rules.py mch/registers/derive.py mch/registers/services mch/registers/selectors.py \
   mch/growth mch/immunisation/engine.py mch/immunisation/selectors.py mch/immunisation/services.py \
   mch/mpdsr/registry.py mch/mpdsr/services.py mch/mpdsr/selectors.py mch/mpdsr/report_section.py \
-  mch/aggregate_data/registry.py mch/aggregate_data/services.py mch/aggregate_data/selectors.py mch/aggregate_data/deadlines.py mch/aggregate_data/periods.py
+  mch/aggregate_data/registry.py mch/aggregate_data/services.py mch/aggregate_data/selectors.py mch/aggregate_data/deadlines.py mch/aggregate_data/periods.py mch/aggregate_data/demo_plans.py \
+  mch/reported_values/rules.py mch/reported_values/services.py mch/reported_values/selectors.py mch/reported_values/series.py mch/reported_values/imports.py mch/reported_values/access.py
 echo "==> migrations up to date"
 DJANGO_SECRET_KEY=check "$PY" manage.py makemigrations --check --dry-run
 echo "==> deployment checks (production settings)"

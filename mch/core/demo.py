@@ -134,3 +134,9 @@ def demo_setup(*, progress: Progress | None = None) -> None:
 
     definitions_load()
     demo_reports_load()
+    from mch.aggregate_data.demo_plans import demo_plan_reports_load  # Bắc Giang's plan
+
+    say(f"Báo cáo định kỳ của kế hoạch Bắc Giang: {demo_plan_reports_load()} báo cáo mới.")
+    from mch.reported_values.demo import demo_reported_values_load
+
+    demo_reported_values_load(progress=say)

@@ -223,8 +223,10 @@ One rule each, applied identically by the forms, the API and the bulk import
   birth record of their own while their mother has a stillbirth dated on their birth
   date — a stillborn baby someone registered as a person and then recorded as dead. Such
   a row counts nowhere (the forms and the import already refuse a death for a person
-  linked to a stillbirth, and a stillbirth with a person). Twins, one live-born dying on
-  day 0 and one stillborn with such a row: one live birth, one neonatal death.
+  linked to a stillbirth, and a stillbirth with a person; the form, the API and the
+  import keep such a person with the warning `stillbirth_as_person`, shown on the
+  person's page). Twins, one live-born dying on day 0 and one stillborn with such a row:
+  one live birth, one neonatal death.
 - **A mother who moves between antenatal care and delivery.** Each antenatal visit stays
   in the commune of residence on its date (and at its place of service) in the register.
   ANC4+ (`anc4_3trimesters`) is a property of the woman who delivered: its numerator and

@@ -37,6 +37,7 @@ WORKFORCE_COUNTS = (
     "trained_kangaroo",
 )
 _REQUIRED_COUNTS = WORKFORCE_COUNTS[:6]
+LARGEST = Decimal(10) ** 9  # the columns hold 12 digits, 2 of them decimals
 
 
 def latest_version(code: str) -> IndicatorVersion | None:
@@ -96,6 +97,9 @@ def _decimal(value: Any, errors: dict[str, str], field: str, label: str) -> Deci
         return None
     if not number.is_finite() or number < 0:
         errors[field] = f"{label} phải là số không âm"
+        return None
+    if number >= LARGEST:
+        errors[field] = f"{label} quá lớn"
         return None
     return number
 
@@ -186,6 +190,9 @@ def survey_result_save(
         errors["value"] = "Tỷ lệ phải trong khoảng 0–100%"
     low = _decimal(ci_low, errors, "ci_low", "Cận dưới")
     high = _decimal(ci_high, errors, "ci_high", "Cận trên")
+    for end, field in ((low, "ci_low"), (high, "ci_high")):
+        if end is not None and end > 100:
+            errors[field] = "Khoảng tin cậy phải trong khoảng 0–100%"
     the_year = _year(year if year not in (None, "") else (day.year if day else None), errors)
     interval = None
     if not errors and number is not None and n:
@@ -278,7 +285,7 @@ def policy_value_save(
         errors["number"] = "Tỷ lệ phải trong khoảng 0–100%"
     if errors:
         raise ValidationError(errors)
-    assert version is not None
+    assert version is not None and the_year is not None
     existing = PolicyValue.objects.filter(
         indicator=version.indicator, unit=unit, year=the_year
     ).first()
@@ -339,6 +346,7 @@ def workforce_report_save(
         )
     if errors:
         raise ValidationError(errors)
+    assert the_year is not None
     existing = WorkforceReport.objects.filter(facility=facility, year=the_year).first()
     before = snapshot(existing) if existing is not None else None
     row = existing or WorkforceReport(

@@ -26,7 +26,17 @@ Checks and their thresholds (all in ``Thresholds``, documented in the README):
   (twins are one delivery), deaths under 1 fewer than live births.
 - **Timeliness** (aggregate reports only): each month a unit reported, whether its first
   submission came by the deadline (``timeliness``, computed by the caller from the days off).
+- **Comparison with surveys** (DQR dimension 3, "external consistency"): a routine
+  coverage (register or approved-report value of an indicator for a unit and year) against
+  a survey's value of the same indicator, unit and year. Flagged when the routine value
+  differs from the survey's by more than ``survey_tolerance`` (33 %) of the survey's value,
+  |routine / survey − 1| > 0.33, the DQR's usual band for routine vs survey coverage
+  (``survey_comparison``).
 - **Score** per unit: 100 × passed checks / checks run, every check counted once.
+
+A review for part of a year (a month, a quarter: ``months``) judges each month of that part
+against the unit's months of the whole year so far (``history``), and the ratios over the
+part's totals.
 """
 
 from __future__ import annotations
@@ -60,12 +70,14 @@ TIMELINESS = "timeliness"
 OUTLIER_OWN = "outlier_own"
 OUTLIER_PROVINCE = "outlier_province"
 CONSISTENCY = "consistency"
+SURVEY = "survey"
 KIND_NAMES = {
     COMPLETENESS: "Thiếu số liệu",
     TIMELINESS: "Nộp muộn",
     OUTLIER_OWN: "Giá trị bất thường so với chính đơn vị",
     OUTLIER_PROVINCE: "Giá trị bất thường so với cả tỉnh",
     CONSISTENCY: "Không nhất quán",
+    SURVEY: "Lệch so với điều tra",
 }
 
 
@@ -78,6 +90,7 @@ class Thresholds:
     ratio_tolerance: float = 0.33
     min_denominator: float = 10  # ratios of smaller counts are not judged
     births_per_delivery: tuple[float, float] = (0.9, 1.1)
+    survey_tolerance: float = 0.33  # routine vs survey: relative to the survey's value
 
 
 @dataclass(frozen=True)
@@ -147,16 +160,22 @@ def review(
     expected: Mapping[int, Iterable[Month]] | None = None,
     timeliness: Mapping[tuple[int, Month], bool] | None = None,
     missing_text: Mapping[tuple[int, Month], str] | None = None,
+    history: Iterable[Month] | None = None,
 ) -> QualityReview:
     """Every check over ``values`` for ``units`` and ``months`` (the period reviewed).
     ``expected``: the months each unit must report (a commune created or merged during the
     period reports only while it exists); default every month. ``timeliness``: for a unit's
     month reported, whether it came by the deadline (True) or late (False).
     ``missing_text``: what a completeness finding says for a unit's month (default: no
-    record in the registers)."""
+    record in the registers). ``history``: the months each month is judged against for
+    outliers (default ``months``; a quarter's page passes the year's months up to its end)."""
     t = thresholds or Thresholds()
     unit_ids, month_list = list(units), sorted(months)
-    due = {u: set(expected[u]) if expected and u in expected else set(month_list) for u in unit_ids}
+    history_list = sorted(set(history or ()) | set(month_list))
+    due_all = {
+        u: set(expected[u]) if expected and u in expected else set(history_list) for u in unit_ids
+    }
+    due = {u: due_all[u] & set(month_list) for u in unit_ids}
     scores = {u: UnitScore(u) for u in unit_ids}
     findings: list[Finding] = []
 
@@ -213,7 +232,7 @@ def review(
 
     # outliers against the unit's own history
     for unit in unit_ids:
-        months_in = [m for m in month_list if m in reported[unit]]
+        months_in = [m for m in history_list if m in due_all[unit] and (unit, m) in active]
         if len(months_in) < t.min_months:
             continue
         for element in ELEMENTS:
@@ -222,6 +241,8 @@ def review(
                 continue
             median = statistics.median(series)
             for month, value in zip(months_in, series, strict=True):
+                if month not in reported[unit]:
+                    continue  # history only: judged on its own page
                 z = modified_z(value, series)
                 gap = abs(value - median)
                 if z is not None:  # small counts are noise: at least min_count events away
@@ -363,3 +384,57 @@ def review(
 
 def year_months(year: int) -> list[Month]:
     return [(year, m) for m in range(1, 13)]
+
+
+@dataclass(frozen=True)
+class SurveyComparison:
+    """One routine value against a survey's value of the same indicator, unit and year."""
+
+    unit_id: int
+    indicator: str
+    name: str
+    routine: float
+    survey: float
+    survey_text: str  # the survey's name, date and sample size
+    difference: float  # routine / survey − 1
+    finding: Finding | None  # None: within the tolerance
+
+    @property
+    def difference_text(self) -> str:
+        return f"{'+' if self.difference > 0 else '−' if self.difference < 0 else ''}" + (
+            f"{_num(abs(100 * self.difference))}%"
+        )
+
+
+def survey_comparison(
+    routine: Mapping[tuple[int, str], float],
+    surveys: Mapping[tuple[int, str], tuple[float, str]],
+    *,
+    names: Mapping[str, str] | None = None,
+    thresholds: Thresholds | None = None,
+) -> list[SurveyComparison]:
+    """Each (unit, indicator) with both a routine value and a survey value (> 0): the
+    relative difference routine / survey − 1, flagged beyond ±``survey_tolerance``."""
+    t = thresholds or Thresholds()
+    out = []
+    for key in sorted(set(routine) & set(surveys)):
+        unit, code = key
+        value, (survey, text) = routine[key], surveys[key]
+        if not survey:
+            continue
+        off = value / survey - 1
+        name = (names or {}).get(code, code)
+        finding = None
+        if abs(off) > t.survey_tolerance:
+            finding = Finding(
+                SURVEY,
+                unit,
+                code,
+                f"{name}: số liệu thường quy {_num(value)}, điều tra {_num(survey)} ({text}): "
+                f"lệch {'+' if off > 0 else '−'}{_num(abs(100 * off))}% so với điều tra "
+                f"(ngưỡng ±{_num(100 * t.survey_tolerance)}%).",
+                value=value,
+                expected=survey,
+            )
+        out.append(SurveyComparison(unit, code, name, value, survey, text, off, finding))
+    return out

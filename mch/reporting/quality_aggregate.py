@@ -87,7 +87,12 @@ def _due_months(
 
 
 def aggregate_quality_page(
-    *, user: Any, unit: OrgUnit, year: int, today: dt.date | None = None
+    *,
+    user: Any,
+    unit: OrgUnit,
+    year: int,
+    today: dt.date | None = None,
+    months: list[q.Month] | None = None,
 ) -> QualityPage:
     """The checks over the approved monthly reports of the communes of ``unit`` (those the
     user sees) for ``year``; a month is expected once the commune's deadline has passed."""
@@ -112,15 +117,16 @@ def aggregate_quality_page(
             timeliness[(unit_id, month)] = timezone.localtime(first).date() <= due[unit_id][month]
         if status != ReportStatus.APPROVED:
             missing[(unit_id, month)] = (
-                f"Báo cáo tháng {month[1]:02d}/{month[0]} {STATUS_TEXT.get(status, status)}."
+                f"Báo cáo tháng {month[1]:02d}/{month[0]} {STATUS_TEXT.get(ReportStatus(status), status)}."
             )
-    for unit_id, months in due.items():
-        for month, day in months.items():
+    for unit_id, unit_due in due.items():
+        for month, day in unit_due.items():
             missing.setdefault(
                 (unit_id, month),
                 f"Chưa nộp báo cáo tháng {month[1]:02d}/{month[0]} (hạn {day:%d/%m/%Y}).",
             )
     values = aggregate_values(communes=list(communes), year=year)
+    months = months or q.year_months(year)
     return QualityPage(
         unit=unit,
         year=year,
@@ -128,12 +134,14 @@ def aggregate_quality_page(
         review=q.review(
             values,
             units=list(communes),
-            months=q.year_months(year),
-            expected={pk: list(months) for pk, months in due.items()},
+            months=months,
+            expected={pk: list(due_months) for pk, due_months in due.items()},
             timeliness=timeliness,
             missing_text=missing,
+            history=[m for m in q.year_months(year) if m <= max(months)],
         ),
         values=values,
+        months=months,
     )
 
 

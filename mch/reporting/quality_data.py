@@ -41,6 +41,7 @@ class QualityPage:
     communes: dict[int, OrgUnit]
     review: q.QualityReview
     values: Mapping[q.Key, float] = field(default_factory=dict)  # what the checks read
+    months: list[q.Month] = field(default_factory=list)  # the period reviewed (default: year)
 
     def ranked(self) -> list[tuple[OrgUnit, q.UnitScore, float]]:
         """Communes, worst score first."""
@@ -115,11 +116,22 @@ def months_valid(unit: OrgUnit, year: int) -> list[q.Month]:
     return months
 
 
-def quality_page(*, user: Any, unit: OrgUnit, year: int) -> QualityPage:
+def period_months(period: Any) -> list[q.Month]:
+    """The months of a calendar period (``Period``) inside its year."""
+    return [(period.start.year, m) for m in range(period.start.month, period.end.month + 1)]
+
+
+def quality_page(
+    *, user: Any, unit: OrgUnit, year: int, months: list[q.Month] | None = None
+) -> QualityPage:
+    """The checks over the registers of ``unit``'s communes for ``year``, or for ``months``
+    of it (a month, a quarter): each month judged against the year's months up to the
+    period's end."""
     if not scope_for(user).contains(unit):
         raise PermissionDenied
     communes = plan_communes(unit, year, user)
     values = quality_values(communes=list(communes), year=year)
+    months = months or q.year_months(year)
     return QualityPage(
         unit=unit,
         year=year,
@@ -127,10 +139,76 @@ def quality_page(*, user: Any, unit: OrgUnit, year: int) -> QualityPage:
         review=q.review(
             values,
             units=list(communes),
-            months=q.year_months(year),
+            months=months,
             expected={u.pk: months_valid(u, year) for u in communes.values()},
+            history=[m for m in q.year_months(year) if m <= max(months)],
         ),
+        months=months,
     )
+
+
+def survey_comparisons(
+    *, user: Any, unit: OrgUnit, year: int, period: Any, source: str = "so"
+) -> list[q.SurveyComparison]:
+    """The plan unit's routine values for ``period`` against the surveys of the same
+    indicator, unit and year (``mch.reported_values.series``): the registers' value
+    (``source="so"``, through the engine) or the approved periodic reports' (``"bao-cao"``,
+    yearly only). Only what the user's scope shows."""
+    from mch.indicators.models import IndicatorVersion
+    from mch.indicators.values import indicator_values
+    from mch.reported_values import rules as rv
+    from mch.reported_values.models import SurveyResult
+    from mch.reported_values.series import UnitSpec, other_series
+
+    scope = scope_for(user)
+    if not scope.contains(unit):
+        raise PermissionDenied
+    codes = sorted(
+        set(
+            scope.filter(SurveyResult.objects.filter(unit=unit, year=year), "unit").values_list(
+                "indicator__code", flat=True
+            )
+        )
+    )
+    versions = {
+        v.indicator.code: v
+        for v in IndicatorVersion.objects.filter(indicator__code__in=codes)
+        .select_related("indicator")
+        .order_by("indicator_id", "version")
+    }
+    if not versions:
+        return []
+    points = other_series(user=user, versions=versions, units=[UnitSpec(unit.pk)], years=[year])
+    surveys: dict[tuple[int, str], tuple[float, str]] = {}
+    routine: dict[tuple[int, str], float] = {}
+    for code in versions:
+        found = points.get((code, "all", unit.pk, year), {})
+        survey = found.get(rv.SURVEY)
+        if survey is not None and survey.value is not None:
+            surveys[(unit.pk, code)] = (survey.value, survey.detail.split("; ")[0])
+        if source == "bao-cao":
+            aggregate = found.get(rv.APPROVED_AGGREGATE)
+            if aggregate is not None and aggregate.value is not None and period.kind == "year":
+                routine[(unit.pk, code)] = aggregate.value
+    if source != "bao-cao":
+        computable = [c for c, v in versions.items() if v.compute]
+        if computable:
+            for value in indicator_values(
+                user=user, indicators=computable, units=[unit], period=period
+            ):
+                if value.value is not None and value.unit_id == unit.pk:
+                    routine[(unit.pk, value.indicator)] = value.value
+    names = {c: v.name_vi for c, v in versions.items()}
+    return q.survey_comparison(routine, surveys, names=names)
+
+
+def survey_fix_link(comparison: q.SurveyComparison, period: Any, source: str = "so") -> str:
+    """Where a routine value that differs from the survey is checked: the indicator's page
+    for that unit (its values by commune), else the periodic reports of the period."""
+    if source == "bao-cao":
+        return reverse("aggregate-overview")
+    query = {"don-vi": str(comparison.unit_id), "nam": str(period.start.year)}
+    return f"{reverse('indicator-detail', args=[comparison.indicator])}?{urlencode(query)}"
 
 
 def fix_link(finding: q.Finding, year: int) -> str:

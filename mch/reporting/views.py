@@ -218,7 +218,7 @@ def annual_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         request,
         "reporting/annual.html",
         {
-            **_generation_context(plan, year),
+            **_generation_context(plan, year, request.user),
             "plan": plan,
             "year": year,
             "years": sel.report_years(plan),
@@ -243,7 +243,7 @@ def annual_report_generate_view(request: HttpRequest, slug: str, year: int) -> H
     return redirect(reverse("reporting-annual", args=[plan.slug, year]) + "#generation")
 
 
-def _generation_context(plan: Plan, year: int) -> dict[str, Any]:
+def _generation_context(plan: Plan, year: int, user: Any) -> dict[str, Any]:
     from mch.jobs.models import Job
 
     from .annual.jobs import failure_text, generation_job
@@ -258,6 +258,7 @@ def _generation_context(plan: Plan, year: int) -> dict[str, Any]:
         "running": running,
         "queued": queued,
         "failure": failure_text(job) if job is not None and job.status == "failed" else "",
+        "can_retry": can_write_annual_report(user),
     }
 
 
@@ -267,7 +268,7 @@ def annual_report_progress(request: HttpRequest, slug: str, year: int) -> HttpRe
     if not can_see_board(request.user):
         raise PermissionDenied
     plan = _plan_year(request, slug, year)
-    context = _generation_context(plan, year)
+    context = _generation_context(plan, year, request.user)
     response = render(request, "reporting/_generation.html", context)
     if context["job"] is not None and not context["running"] and request.GET.get("was") == "1":
         # It ended while the page watched it: reload the page for the new files.
@@ -335,23 +336,43 @@ def data_quality(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
     if not can_see_board(request.user):
         raise PermissionDenied
+    from mch.aggregate_data.periods import PeriodInvalid, period_from_token, period_label
+    from mch.indicators.engine.periods import Period
+
     plan = _plan_year(request, slug, year)
     source = "bao-cao" if request.GET.get("nguon") == "bao-cao" else "so"
+    token = request.GET.get("ky", "").strip()
+    try:
+        period = period_from_token(token) if token else Period.year(year)
+    except PeriodInvalid as error:
+        raise Http404(str(error)) from error
+    if period.start.year != year:
+        raise Http404(f"Kỳ {token} không thuộc năm {year}.")
+    months = quality_data.period_months(period)
     if source == "bao-cao":
         page = quality_aggregate.aggregate_quality_page(
-            user=request.user, unit=plan.scope_unit, year=year
+            user=request.user, unit=plan.scope_unit, year=year, months=months
         )
 
         def link(f: q.Finding) -> str:
             return quality_aggregate.fix_link(f, year, page.values)
     else:
-        page = quality_data.quality_page(user=request.user, unit=plan.scope_unit, year=year)
+        page = quality_data.quality_page(
+            user=request.user, unit=plan.scope_unit, year=year, months=months
+        )
 
         def link(f: q.Finding) -> str:
             return quality_data.fix_link(f, year)
 
+    surveys = [
+        {"c": c, "link": quality_data.survey_fix_link(c, period, source)}
+        for c in quality_data.survey_comparisons(
+            user=request.user, unit=plan.scope_unit, year=year, period=period, source=source
+        )
+    ]
+
     by_kind = {k: 0 for k in q.KIND_NAMES if source == "bao-cao" or k != q.TIMELINESS}
-    for finding in page.review.findings:
+    for finding in [*page.review.findings, *(s["c"].finding for s in surveys if s["c"].finding)]:
         by_kind[finding.kind] += 1
     communes = [
         {
@@ -361,6 +382,7 @@ def data_quality(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "findings": _finding_rows(score.findings, link),
         }
         for unit, score, completeness in page.ranked()
+        if score.checks  # nothing due in the period: the commune did not exist then
     ]
     return render(
         request,
@@ -374,6 +396,21 @@ def data_quality(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "by_kind": [(q.KIND_NAMES[k], n) for k, n in by_kind.items()],
             "source": source,
             "thresholds": q.Thresholds(),
+            "surveys": surveys,
+            "period": period,
+            "period_label": period_label(period),
+            "token": token,
+            "periods": _quality_periods(year, token),
             "nav_section": "reporting",
         },
     )
+
+
+def _quality_periods(year: int, token: str) -> list[dict[str, Any]]:
+    """The year and its quarters, for the data-quality page's period chips."""
+    out = [{"token": "", "label": "Cả năm", "current": not token}]
+    for n in range(1, 5):
+        out.append(
+            {"token": f"{year}-Q{n}", "label": f"Quý {n}", "current": token == f"{year}-Q{n}"}
+        )
+    return out

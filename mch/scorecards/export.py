@@ -21,7 +21,8 @@ HEADERS = [
     "Đơn vị",
     "Chỉ tiêu",
     "Năm chỉ tiêu",
-    "Giá trị (sổ)",
+    "Giá trị",
+    "Nguồn giá trị",
     "Đơn vị tính",
     "KTC 95% thấp",
     "KTC 95% cao",
@@ -33,6 +34,18 @@ HEADERS = [
     "Thực hiện theo văn bản (nguồn: văn bản)",
     "Số liệu đến",
 ]
+
+
+def _source(cell: Any, indicator_code: str) -> str:
+    """Where the value comes from: "sổ đăng ký", or the survey or report (with its detail)."""
+    if cell.value is None:
+        return ""
+    from mch.reported_values.templatetags.reported_values import source_label
+
+    label = source_label(cell, indicator_code)
+    if not label:
+        return "Sổ đăng ký"
+    return f"{label} ({cell.detail})" if cell.detail else label
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
@@ -57,6 +70,7 @@ def scorecard_rows(scorecard: Scorecard) -> list[list[Any]]:
                     target_text(row.target, row.unit_symbol) if row.target else "",
                     row.target.year if row.target else None,
                     _round(cell.value),
+                    _source(cell, row.indicator_code),
                     row.unit_symbol,
                     _round(cell.ci_low),
                     _round(cell.ci_high),

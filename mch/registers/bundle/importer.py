@@ -385,8 +385,9 @@ def _finish(
 
 PARENTS = ("persons", "pregnancies", "antenatal_visits", "deliveries", "births")
 # Columns a later file may still change after a row was inserted early (a death, a
-# delivery closing the pregnancy): compared and corrected at the end.
-LATER = {"persons": ("deceased_on",), "pregnancies": ("outcome", "outcome_date")}
+# delivery closing the pregnancy, a stillbirth of that day flagging a child): compared and
+# corrected at the end.
+LATER = {"persons": ("deceased_on", "flags"), "pregnancies": ("outcome", "outcome_date")}
 LEAVES = ("postnatal_contacts", "checkups", "growth", "immunisations", "illnesses")
 
 

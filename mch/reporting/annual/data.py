@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone, translation
@@ -31,6 +31,10 @@ from .charts import Trend
 
 SOURCE_REGISTERS = "Sổ đăng ký"
 SOURCE_DOCUMENT = "Văn bản kế hoạch"
+SOURCE_SURVEY = "Điều tra"
+SOURCE_AGGREGATE = "Báo cáo định kỳ đã duyệt"
+SOURCE_POLICY = "Báo cáo chính sách"
+SOURCE_WORKFORCE = "Báo cáo nhân lực"
 STATUS_VI = {
     "met": "Đạt",
     "not_met": "Không đạt",
@@ -45,7 +49,10 @@ STATUS_VI = {
 class Figure:
     value: float | None
     text: str  # as printed ("9,4", "88%" as the document wrote it, "—")
-    source: str  # SOURCE_REGISTERS, SOURCE_DOCUMENT or ""
+    source: str  # SOURCE_REGISTERS, SOURCE_SURVEY, …, SOURCE_DOCUMENT or ""
+    # The source in full, as the report's numbered note prints it: the engine's indicator
+    # version and data-as-of, the survey's name, date and n, the approved reports covered…
+    note: str = ""
 
 
 NO_FIGURE = Figure(None, "—", "")
@@ -65,6 +72,9 @@ class ResultRow:
     status: str
     targets_by_year: dict[int, str]  # the annex: every target year of the plan
     baseline: Figure = NO_FIGURE  # the document's figure for the year before the plan
+    # (source label, number of its note in ``AnnualReportData.source_notes``), in the
+    # order previous year, this year; one entry per distinct note.
+    source_refs: tuple[tuple[str, int], ...] = ()
 
     @property
     def status_text(self) -> str:
@@ -72,8 +82,12 @@ class ResultRow:
 
     @property
     def source_text(self) -> str:
-        sources = {f.source for f in (self.previous, self.actual) if f.source}
-        return "; ".join(sorted(sources)) or "—"
+        """The source column: "Sổ đăng ký (1); Văn bản kế hoạch (2)", one label once
+        ("Báo cáo định kỳ đã duyệt (1, 2)")."""
+        numbers: dict[str, list[str]] = {}
+        for label, n in self.source_refs:
+            numbers.setdefault(label, []).append(str(n))
+        return "; ".join(f"{label} ({', '.join(ns)})" for label, ns in numbers.items()) or "—"
 
 
 @dataclass(frozen=True)
@@ -117,6 +131,11 @@ class AnnualReportData:
     trends: list[Trend] = field(default_factory=list)
     mpdsr_actions: list[Any] = field(default_factory=list)
     mpdsr_visible: bool = False
+    source_notes: list[str] = field(default_factory=list)  # note n is source_notes[n - 1]
+
+    def row_sources(self, row: ResultRow) -> str:
+        """A row's sources in full (the annex's column): "(1) Sổ đăng ký: …"."""
+        return "; ".join(f"({n}) {self.source_notes[n - 1]}" for _, n in row.source_refs) or "—"
 
     @property
     def number(self) -> str:
@@ -167,24 +186,84 @@ def _plan_cells(card: Scorecard) -> dict[tuple[str, str], Any]:
     return {(r.indicator_code, r.population_code): r.cells.get(unit.unit_id) for r in card.rows}
 
 
-def _document_figure(actuals: list[Observation], year: int) -> Figure:
+def _document_figure(actuals: list[Observation], year: int, plan: Plan | None = None) -> Figure:
     for obs in actuals:
         if obs.year == year and (obs.value is not None or obs.value_text):
             from mch.web.templatetags.mch_web import observed_text
 
+            plan = plan or obs.plan
+            number = plan.number if plan.number and not plan.number.startswith("/") else ""
+            kind = plan.get_kind_display().split(" (")[-1].rstrip(")")
             return Figure(
                 float(obs.value) if obs.value is not None else None,
                 observed_text(obs),
                 SOURCE_DOCUMENT,
+                f"{SOURCE_DOCUMENT}: số liệu in trong {kind}"
+                f"{f' số {number}' if number else ''} của {plan.issuer_name}, dùng khi "
+                "không có số liệu từ sổ đăng ký, báo cáo hay điều tra",
             )
     return NO_FIGURE
 
 
-def _figure(cell: Any, actuals: list[Observation], year: int) -> Figure:
-    """The registers' value (one decimal, as the scorecard shows it), else the document's."""
-    if cell is not None and cell.value is not None:
-        return Figure(cell.value, number_vi(cell.value, 1), SOURCE_REGISTERS)
-    return _document_figure(actuals, year)
+def source_label(source: str, code: str, data_source: str) -> str:
+    """The report's word for a scorecard cell's series (``Cell.source``)."""
+    from mch.reported_values import rules as rv
+
+    if source == rv.SURVEY:
+        return SOURCE_SURVEY
+    if source == rv.APPROVED_AGGREGATE:
+        return SOURCE_AGGREGATE
+    if source == rv.REPORTED:
+        return SOURCE_WORKFORCE if code in rv.WORKFORCE_INDICATORS else SOURCE_POLICY
+    return SOURCE_REGISTERS
+
+
+def _figure(
+    cell: Any,
+    actuals: list[Observation],
+    year: int,
+    *,
+    code: str,
+    version: Any,
+    as_of_text: str,
+    plan: Plan,
+) -> Figure:
+    """The scorecard's value (one decimal, as the scorecard shows it) with its series and
+    how it was made, else the document's figure."""
+    if cell is None or cell.value is None:
+        return _document_figure(actuals, year, plan)
+    label = source_label(cell.source, code, version.data_source if version else "")
+    if label == SOURCE_REGISTERS:
+        made = f"phiên bản {version.version}" if version else "định nghĩa hiện hành"
+        note = (
+            f"{SOURCE_REGISTERS}: hệ thống tính chỉ số “{code}” ({made}) từ sổ đăng ký "
+            f"của các cơ sở y tế, số liệu đến {as_of_text}"
+        )
+    elif label == SOURCE_SURVEY:
+        note = f"{SOURCE_SURVEY} (số liệu năm {year}): {cell.detail}"
+    elif label == SOURCE_AGGREGATE:
+        note = f"{SOURCE_AGGREGATE} năm {year}: {cell.detail or 'các kỳ báo cáo đã duyệt'}"
+    else:
+        note = f"{label} năm {year}" + (f": {cell.detail}" if cell.detail else "")
+    return Figure(cell.value, number_vi(cell.value, 1), label, note)
+
+
+def _with_notes(rows: list[ResultRow]) -> tuple[list[ResultRow], list[str]]:
+    """Number each distinct source note in the order the table meets it."""
+    notes: list[str] = []
+    out = []
+    for row in rows:
+        refs: list[tuple[str, int]] = []
+        for figure in (row.previous, row.actual):
+            if not figure.note:
+                continue
+            if figure.note not in notes:
+                notes.append(figure.note)
+            ref = (figure.source, notes.index(figure.note) + 1)
+            if ref not in refs:
+                refs.append(ref)
+        out.append(replace(row, source_refs=tuple(refs)))
+    return out, notes
 
 
 def annual_report_data(
@@ -202,9 +281,16 @@ def annual_report_data(
     )
     this_year, last_year = _plan_cells(card), _plan_cells(previous_card)
     target_years, target_rows = plan_target_rows(plan=plan)
+    versions = _versions({r.indicator_code for r in target_rows})
+    as_of_text = timezone.localtime(as_of).strftime("%d/%m/%Y %H:%M")
 
     rows: list[ResultRow] = []
     chart_rows: list[tuple[ResultRow, Any]] = []
+
+    def figure_args(row: Any) -> dict[str, Any]:
+        code = row.indicator_code
+        return {"code": code, "version": versions.get(code), "as_of_text": as_of_text, "plan": plan}
+
     with translation.override("vi"):
         for number, (row, score) in enumerate(zip(target_rows, card.rows, strict=True), 1):
             key = (score.indicator_code, score.population_code)
@@ -219,13 +305,13 @@ def annual_report_data(
                     indicator_code=row.indicator_code,
                     name=name,
                     unit_symbol=row.unit_symbol,
-                    previous=_figure(last_year.get(key), row.actuals, year - 1),
+                    previous=_figure(last_year.get(key), row.actuals, year - 1, **figure_args(row)),
                     target_text=target_text(target, row.unit_symbol) if target else "—",
                     target_year=target.year if target else None,
-                    actual=_figure(this_year.get(key), row.actuals, year),
+                    actual=_figure(this_year.get(key), row.actuals, year, **figure_args(row)),
                     status=this_year[key].status if this_year.get(key) else "no_data",
                     baseline=_document_figure(
-                        [*row.actuals, *row.baselines], plan.period_start - 1
+                        [*row.actuals, *row.baselines], plan.period_start - 1, plan
                     ),
                     targets_by_year={
                         y: target_text(items[0], row.unit_symbol)
@@ -235,6 +321,8 @@ def annual_report_data(
             )
             if score.population_code == "all" and rows[-1].actual.source == SOURCE_REGISTERS:
                 chart_rows.append((rows[-1], row))
+    rows, notes = _with_notes(rows)
+    chart_rows = [(rows[r.number - 1], row) for r, row in chart_rows]
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -293,7 +381,20 @@ def annual_report_data(
         trends=trends,
         mpdsr_actions=actions,
         mpdsr_visible=visible,
+        source_notes=notes,
     )
+
+
+def _versions(codes: set[str]) -> dict[str, Any]:
+    """The latest version of each indicator: the one the scorecard computes."""
+    from mch.indicators.models import IndicatorVersion
+
+    return {
+        v.indicator.code: v
+        for v in IndicatorVersion.objects.filter(indicator__code__in=codes)
+        .select_related("indicator")
+        .order_by("indicator_id", "version")
+    }
 
 
 TRENDS = 4  # key indicators charted: the first ones the registers give
@@ -328,7 +429,7 @@ def _trends(
         for y in years:
             items = [t for t in row.targets.get(y, []) if t.value is not None and not t.change_unit]
             targets.append(float(items[0].value) if items else None)
-        documents = [_document_figure(row.actuals, y).value for y in years]
+        documents = [_document_figure(row.actuals, y, plan).value for y in years]
         trends.append(
             Trend(
                 title=result.name,

@@ -91,6 +91,10 @@ def annual_report_docx(data: AnnualReportData, charts: list[bytes] | None = None
         numeric=(3, 5),
         caption=f"Bảng 1. Kết quả thực hiện các chỉ tiêu năm {data.year}",
     )
+    if data.source_notes:
+        doc.paragraph("Nguồn số liệu:", italic=True)
+        for n, note in enumerate(data.source_notes, 1):
+            doc.paragraph(f"({n}) {note}.", italic=True)
     for number, (trend, png) in enumerate(zip(data.trends, charts or [], strict=False), 1):
         doc.docx.add_picture(io.BytesIO(png), width=Cm(15.5))
         doc.docx.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -26,9 +26,10 @@ def sources_text(data: AnnualReportData) -> str:
     count = data.counts.get
     unit = data.unit_name + (f" ({data.unit_note})" if data.unit_note else "")
     return (
-        f"Số liệu của {unit}. “Sổ đăng ký”: số liệu hệ thống tính từ sổ đăng ký của các "
-        f"cơ sở y tế, số liệu đến {data.as_of_text}; “Văn bản kế hoạch”: số liệu in trong "
-        f"văn bản kế hoạch, dùng khi sổ chưa tính được chỉ tiêu đó. Chỉ tiêu của năm đích "
+        f"Số liệu của {unit}, đến {data.as_of_text}; nguồn của từng số liệu ghi ở cột "
+        f"“Nguồn số liệu” và các chú thích đánh số dưới Bảng 1 (sổ đăng ký, báo cáo định kỳ "
+        f"đã duyệt, điều tra, báo cáo chính sách hoặc nhân lực; “Văn bản kế hoạch” khi không "
+        f"có nguồn nào khác cho chỉ tiêu đó). Chỉ tiêu của năm đích "
         f"sau năm {data.year} được đánh giá theo xu hướng. Năm {data.year}, trong "
         f"{len(data.rows)} chỉ tiêu: {count('met', 0)} đạt, {count('on_track', 0)} đúng tiến "
         f"độ, {count('at_risk', 0)} có nguy cơ không đạt, {count('not_met', 0)} không đạt, "

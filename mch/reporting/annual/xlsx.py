@@ -94,18 +94,18 @@ def annual_report_xlsx(data: AnnualReportData) -> bytes:
             *[r.targets_by_year.get(y, "") for y in data.target_years],
             r.actual.value if r.actual.value is not None else r.actual.text,
             r.status_text,
-            r.source_text,
+            data.row_sources(r),
         ]
         for c, value in enumerate(values, 1):
             cell = sheet.cell(row=row_no, column=c, value=value)
             cell.font = Font(name=FONT, size=11)
             cell.border = border
-            cell.alignment = Alignment(vertical="top", wrap_text=c == 2)
+            cell.alignment = Alignment(vertical="top", wrap_text=c in (2, width))
             if isinstance(value, float):
                 cell.number_format = "0.0"
                 cell.alignment = Alignment(horizontal="right", vertical="top")
         row_no += 1
-    widths = [5, 48, 9, *[13] * (width - 6), 16, 18]
+    widths = [5, 48, 9, *[13] * (width - 6), 16, 60]
     for i, w in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = w
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)

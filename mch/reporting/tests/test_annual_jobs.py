@@ -91,6 +91,41 @@ def test_a_failed_generation_says_why_in_vietnamese(province, settings, monkeypa
 
 
 @pytest.mark.django_db(databases=["default", "jobs"])
+def test_a_failed_generation_can_be_retried_from_the_page(province, settings, monkeypatch) -> None:
+    require_chromium()
+    settings.TASKS = IMMEDIATE
+    real = generate.html_to_pdf
+
+    def broken(html: str) -> bytes:
+        raise FileNotFoundError("/usr/bin/chromium")
+
+    monkeypatch.setattr(generate, "html_to_pdf", broken)
+    client = _client(province.officer)
+    plan = province.plan
+    client.post(reverse("reporting-annual-generate", args=[plan.slug, YEAR]))
+    failed = generation_job(plan, YEAR)
+    assert failed is not None and failed.status == Job.Status.FAILED
+
+    page = client.get(reverse("reporting-annual", args=[plan.slug, YEAR])).content.decode()
+    assert "Không in được PDF" in page
+    retry = page[page.index('id="generation-retry"') :]
+    retry = retry[: retry.index("</form>")]
+    action = reverse("reporting-annual-generate", args=[plan.slug, YEAR])
+    assert f'action="{action}"' in page and "Thử lại" in retry
+    # the printer is back: the retry queues a new job, which ends with the three files
+    monkeypatch.setattr(generate, "html_to_pdf", real)
+    response = client.post(action)
+
+    assert response.status_code == 302
+    again = generation_job(plan, YEAR)
+    assert again is not None and again.pk != failed.pk and again.status == Job.Status.DONE
+    kinds = AnnualReportFile.objects.filter(report__plan=plan, report__year=YEAR)
+    assert sorted(kinds.values_list("kind", flat=True)) == ["docx", "pdf", "xlsx"]
+    page = client.get(reverse("reporting-annual", args=[plan.slug, YEAR])).content.decode()
+    assert 'id="generation-failed"' not in page and 'id="generation-done"' in page
+
+
+@pytest.mark.django_db(databases=["default", "jobs"])
 def test_the_command_runs_it_on_the_queue_and_writes_the_files(
     province, settings, tmp_path
 ) -> None:

@@ -37,6 +37,7 @@ def generated(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[
         try:
             with transaction.atomic():
                 province = build_province(tmp_path_factory.mktemp("registers"))
+                _other_sources(province)
                 task = province.plan.tasks.create(
                     agency=_agency(province), description="Tuyên truyền chăm sóc bà mẹ."
                 )
@@ -63,6 +64,36 @@ def generated(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[
                 raise _Rollback
         except _Rollback:
             pass
+
+
+SURVEY = "Điều tra kiến thức chăm sóc sơ sinh tỉnh thử"
+
+
+def _other_sources(province: Province) -> None:
+    """A survey indicator with a survey, a policy indicator answered by the communes (yes,
+    no, yes), and a policy indicator nobody answered."""
+    from mch.reported_values.services import policy_value_save, survey_result_save
+    from mch.scorecards.tests.builders import _target
+
+    _target(province.plan, "caregiver_newborn_danger_signs", "dat", "80", "80%", 4)
+    _target(province.plan, "policy_budget_allocated", "dat", "100", "100%", 5)
+    survey_result_save(
+        user=province.officer,
+        indicator_code="caregiver_newborn_danger_signs",
+        unit=province.unit,
+        survey_name=SURVEY,
+        survey_date=dt.date(YEAR, 6, 30),
+        sample_size=400,
+        value="72.5",
+    )
+    for commune, answer in zip(province.communes, (True, False, True), strict=True):
+        policy_value_save(
+            user=province.officer,
+            indicator_code="policy_goal_in_sep",
+            unit=commune,
+            year=YEAR,
+            answer=answer,
+        )
 
 
 def _agency(province: Province):  # type: ignore[no-untyped-def]
@@ -102,26 +133,93 @@ def test_docx_in_the_official_layout(generated) -> None:
     assert "Nguyễn Văn An" in document.tables[-1].rows[0].cells[1].text
 
 
+def _expected(province: Province) -> dict[str, tuple[str, str, str]]:
+    """{indicator name: (this year's figure, its source label, a part of its note)}, from
+    the engine, the survey series and the policy entries, computed here."""
+    from mch.indicators.models import IndicatorVersion
+
+    def name(code: str) -> str:
+        return IndicatorVersion.objects.filter(indicator__code=code).order_by("-version")[0].name_vi
+
+    def version(code: str) -> str:
+        latest = IndicatorVersion.objects.filter(indicator__code=code).order_by("-version")[0]
+        return f"“{code}” (phiên bản {latest.version})"
+
+    return {
+        name("facility_birth"): (
+            _engine(province, "facility_birth", YEAR),
+            "Sổ đăng ký",
+            version("facility_birth"),
+        ),
+        name("neonatal_mortality"): (
+            _engine(province, "neonatal_mortality", YEAR),
+            "Sổ đăng ký",
+            version("neonatal_mortality"),
+        ),
+        # the survey's own figure, its name, date and sample size
+        name("caregiver_newborn_danger_signs"): (
+            "72,5",
+            "Điều tra",
+            f"{SURVEY}, 30/06/{YEAR}, n = 400",
+        ),
+        # 2 of the 3 communes answered yes
+        name("policy_goal_in_sep"): (number_vi(200 / 3, 1), "Báo cáo chính sách", f"năm {YEAR}"),
+        name("policy_budget_allocated"): ("—", "", ""),
+    }
+
+
+def _notes(texts: list[str]) -> dict[int, str]:
+    start = texts.index("Nguồn số liệu:")
+    out = {}
+    for text in texts[start + 1 :]:
+        if not text.startswith("("):
+            break
+        number, note = text[1:].split(") ", 1)
+        out[int(number)] = note
+    return out
+
+
+def _check_sources(rows: dict[str, list[str]], notes: dict[int, str], expected, col) -> None:  # type: ignore[no-untyped-def]
+    for name, (figure, label, part) in expected.items():
+        row = rows[name]
+        assert row[col["actual"]] == figure, name
+        if not label:
+            assert row[col["source"]] == "—", name
+            continue
+        refs = {
+            ref.rsplit(" (", 1)[0]: [int(n) for n in ref.rsplit(" (", 1)[1].rstrip(")").split(", ")]
+            for ref in row[col["source"]].split("; ")
+        }
+        assert label in refs, (name, row[col["source"]])
+        assert all(notes[n].startswith(label) for n in refs[label]), name
+        assert any(part in notes[n] for n in refs[label]), name
+
+
 @pytest.mark.django_db
 def test_docx_results_equal_the_engine_with_their_source(generated) -> None:
     province = generated["province"]
-    table = _results_table(Document(io.BytesIO(generated["files"]["docx"])))
+    document = Document(io.BytesIO(generated["files"]["docx"]))
+    table = _results_table(document)
     rows = {row.cells[1].text: [c.text for c in row.cells] for row in table.rows[1:]}
 
-    assert [c.text for c in table.rows[0].cells][3:6] == [
+    assert [c.text for c in table.rows[0].cells][3:8] == [
         f"Thực hiện {YEAR - 1}",
         "Chỉ tiêu kế hoạch (năm)",
         f"Thực hiện {YEAR}",
+        "Đánh giá",
+        "Nguồn số liệu",
     ]
+    notes = _notes([p.text.rstrip(".") for p in document.paragraphs])
+    expected = _expected(province)
+    assert len(rows) == len(expected)
+    _check_sources(rows, notes, expected, {"actual": 5, "source": 7})
     births = next(r for name, r in rows.items() if "đẻ tại cơ sở y tế" in name)
     # the registers start in YEAR: last year's figure is the plan document's, labelled so
     assert _engine(province, "facility_birth", YEAR - 1) == "—"
     assert births[3] == "12,3%"
-    assert births[5] == _engine(province, "facility_birth", YEAR)
-    assert births[7] == "Sổ đăng ký; Văn bản kế hoạch"
-    neonatal = next(r for name, r in rows.items() if "sơ sinh" in name)
-    assert neonatal[5] == _engine(province, "neonatal_mortality", YEAR)
-    # an indicator the registers cannot give: no figure invented
+    assert "Văn bản kế hoạch" in births[7]
+    assert all("số liệu đến" in n for n in notes.values() if n.startswith("Sổ đăng ký"))
+    # an indicator nobody can give: no figure invented
     policy = next(r for r in rows.values() if r[7] == "—")
     assert (policy[5], policy[6]) == ("—", "Chưa tính được")
 
@@ -139,6 +237,19 @@ def test_xlsx_annex_like_phu_luc_1(generated) -> None:
     births = next(r for r in rows if r[1] and "đẻ tại cơ sở y tế" in r[1])
     actual = births[header.index(f"Thực hiện năm {YEAR}")]
     assert number_vi(actual, 1) == _engine(province, "facility_birth", YEAR)
+    # every row's value and its source, written out in full in the last column
+    actual_at, source_at = header.index(f"Thực hiện năm {YEAR}"), header.index("Nguồn số liệu")
+    by_name = {r[1]: r for r in rows if isinstance(r[0], int)}
+    expected = _expected(province)
+    assert set(by_name) == set(expected)
+    for name, (figure, label, part) in expected.items():
+        value, sources = by_name[name][actual_at], by_name[name][source_at]
+        assert (number_vi(value, 1) if isinstance(value, (int, float)) else value) == figure, name
+        if not label:
+            assert sources == "—", name
+            continue
+        notes = [n.split(") ", 1)[1] for n in sources.split("; (")]
+        assert any(n.startswith(label) and part in n for n in notes), (name, sources)
 
 
 def _png(array) -> bytes:  # type: ignore[no-untyped-def]
@@ -169,6 +280,11 @@ def test_pdf_is_a4_with_the_same_figures_and_renders_to_images(generated, tmp_pa
     assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
     assert "BÁO CÁO" in text and "./." in text
     assert _engine(province, "facility_birth", YEAR) in text
+    # the same figures and sources as the .docx: each row's source label, each note's detail
+    flat = " ".join(text.split())
+    for figure, label, part in _expected(province).values():
+        assert figure in flat and label in flat and " ".join(part.split()) in flat, (figure, part)
+    assert "Nguồn số liệu:" in flat
     image = pdf[0].render(scale=1, rev_byteorder=True).to_numpy()
     (tmp_path / "page-1.png").write_bytes(_png(image))
     for i in range(len(pdf)):  # kept for a person to look at (MCH_KEEP_PAGES=folder)

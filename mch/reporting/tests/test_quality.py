@@ -111,3 +111,53 @@ def test_small_counts_are_not_outliers() -> None:
     values[(1, (YEAR, 6), q.DELIVERIES)] = 1
     review = q.review(values, units=UNITS, months=MONTHS)
     assert [f for f in review.for_unit(1) if f.kind == q.OUTLIER_OWN] == []
+
+
+def test_a_quarter_is_judged_against_the_year_so_far() -> None:
+    values = clean()
+    values[(2, (YEAR, 5), q.DELIVERIES)] = 40  # May, in the second quarter
+    values[(2, (YEAR, 2), q.DELIVERIES)] = 40  # February, before it
+    del values[(3, (YEAR, 1), q.ANC1)]
+    for element in q.ELEMENTS:  # commune 3: nothing at all in January
+        values.pop((3, (YEAR, 1), element), None)
+    q2 = [(YEAR, 4), (YEAR, 5), (YEAR, 6)]
+
+    review = q.review(values, units=UNITS, months=q2, history=MONTHS[:6])
+
+    outliers = [(f.unit_id, f.month) for f in review.findings if f.kind == q.OUTLIER_OWN]
+    assert outliers == [(2, (YEAR, 5))]  # February is the first quarter's page's
+    assert not [f for f in review.findings if f.kind == q.COMPLETENESS]
+    assert review.province_completeness == 100.0
+    assert all(f.month in q2 for f in review.findings if f.month is not None)
+    # ratios over the quarter's totals: live births 11 + 12 + 10 (wobble 1, 2, 0) against
+    # deliveries 11 + 40 + 10
+    ratio = next(
+        f for f in review.for_unit(2) if f.element == q.LIVE_BIRTHS and f.kind == q.CONSISTENCY
+    )
+    assert "(33 / 61)" in ratio.message and ratio.value == pytest.approx(33 / 61)
+
+
+def test_routine_against_survey_within_and_beyond_a_third() -> None:
+    routine = {(1, "anc4"): 60.0, (1, "full_immunisation"): 50.0, (2, "anc4"): 110.0}
+    surveys = {
+        (1, "anc4"): (80.0, "MICS 2025"),
+        (1, "full_immunisation"): (80.0, "MICS 2025"),
+        (2, "anc4"): (80.0, "MICS 2025"),
+        (3, "anc4"): (70.0, "MICS 2025"),  # no routine value: nothing to compare
+    }
+
+    found = q.survey_comparison(routine, surveys, names={"anc4": "Khám thai ≥ 4 lần"})
+
+    by_key = {(c.unit_id, c.indicator): c for c in found}
+    assert set(by_key) == {(1, "anc4"), (1, "full_immunisation"), (2, "anc4")}
+    # 60 / 80 − 1 = −25 %: within ±33 %
+    assert by_key[(1, "anc4")].difference == pytest.approx(60 / 80 - 1)
+    assert by_key[(1, "anc4")].finding is None
+    # 50 / 80 − 1 = −37,5 %; 110 / 80 − 1 = +37,5 %: both flagged
+    low, high = by_key[(1, "full_immunisation")], by_key[(2, "anc4")]
+    assert low.finding is not None and low.difference == pytest.approx(-0.375)
+    assert high.finding is not None and high.difference == pytest.approx(0.375)
+    assert high.difference_text == "+37,5%" and low.difference_text == "−37,5%"
+    assert "Khám thai ≥ 4 lần" in high.finding.message and "MICS 2025" in high.finding.message
+    assert "ngưỡng ±33%" in high.finding.message
+    assert high.finding.kind_name == "Lệch so với điều tra"

@@ -81,3 +81,21 @@ def test_the_page_shows_the_reports_source(reported, as_user) -> None:  # type: 
     entry = reverse("aggregate-entry", args=["mch_month", w.new_n.pk, "2026-05"])
     assert f'href="{entry}"' in body
     assert as_user(w.commune_n).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_quarter_of_the_approved_reports(reported) -> None:  # type: ignore[no-untyped-def]
+    w = reported
+    q2 = [(2026, 4), (2026, 5), (2026, 6)]
+    page = aggregate_quality_page(
+        user=w.officer, unit=w.plan.scope_unit, year=2026, today=TODAY, months=q2
+    )
+    m = page.review.for_unit(w.new_m.pk)
+    # new_m: April submitted late and not approved, May and June never sent: 0 of 3
+    assert sorted(f.month for f in m if f.kind == q.COMPLETENESS) == q2
+    assert [f.month for f in m if f.kind == q.TIMELINESS] == [(2026, 4)]
+    assert page.review.completeness == {w.new_n.pk: 100.0, w.new_m.pk: 0.0}
+    # May's 80 deliveries, judged against new_n's January–June
+    outlier = [f for f in page.review.for_unit(w.new_n.pk) if f.kind == q.OUTLIER_OWN]
+    assert [(f.month, f.value) for f in outlier] == [((2026, 5), 80)]
+    assert page.review.province_completeness == round(100 * 3 / 6, 1)

@@ -68,3 +68,62 @@ def test_the_page_for_the_officer_and_not_for_a_commune(province) -> None:
     assert 'id="quality"' in text and province.communes[0].name in text
     assert "điểm z hiệu chỉnh" in text or "Không có phát hiện" in text
     assert commune.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_routine_against_the_survey_on_the_page_for_the_year_and_a_quarter(province) -> None:
+    from mch.indicators.engine.periods import Period
+    from mch.indicators.values import indicator_values
+    from mch.reported_values.services import survey_result_save
+
+    def engine(period: Period) -> float:
+        [value] = indicator_values(
+            user=province.officer, indicators=["facility_birth"], units=[province.unit],
+            period=period,
+        )  # fmt: skip
+        assert value.value is not None
+        return value.value
+
+    year_value = engine(Period.year(YEAR))
+    survey = round(year_value / 1.5, 1)  # the registers say half as much again
+    survey_result_save(
+        user=province.officer,
+        indicator_code="facility_birth",
+        unit=province.unit,
+        survey_name="Điều tra MICS thử",
+        survey_date=f"{YEAR}-09-30",
+        sample_size=500,
+        value=str(survey),
+    )
+    officer = Client()
+    officer.force_login(province.officer, backend="django.contrib.auth.backends.ModelBackend")
+    url = reverse("reporting-quality", args=[province.plan.slug, YEAR])
+
+    text = officer.get(url).content.decode()
+    row = text[text.index('id="survey-facility_birth"') :]
+    row = row[: row.index("</tr>")]
+    off = 100 * (year_value / survey - 1)
+    assert off > 33
+    assert f"+{q._num(off)}%" in row and "Lệch so với điều tra" in row
+    assert "Điều tra MICS thử" in row and "n = 500" in row
+    assert f"/chi-so/facility_birth/?don-vi={province.unit.pk}&amp;nam={YEAR}" in row
+
+    quarter = officer.get(url + "?ky=2025-Q2")
+    assert quarter.status_code == 200
+    text = quarter.content.decode()
+    row = text[text.index('id="survey-facility_birth"') :]
+    row = row[: row.index("</tr>")]
+    q2 = engine(Period.quarter(YEAR, 2))
+    assert f"{q._num(100 * abs(q2 / survey - 1))}%" in row
+    assert "Quý 2" in text and 'aria-current="page"' in text
+    # a completeness finding names a month of the quarter only
+    page = quality_page(
+        user=province.officer,
+        unit=province.plan.scope_unit,
+        year=YEAR,
+        months=[(YEAR, 4), (YEAR, 5), (YEAR, 6)],
+    )
+    assert all(
+        f.month in {(YEAR, 4), (YEAR, 5), (YEAR, 6)} for f in page.review.findings if f.month
+    )
+    assert officer.get(url + "?ky=2024-Q2").status_code == 404

@@ -95,15 +95,16 @@ def test_exports_hold_the_same_figures(province: Province) -> None:
     ]
     assert len(found) == 1
     assert found[0]["Tử số"] == num and found[0]["Mẫu số"] == den
-    assert found[0]["Giá trị (sổ)"] == round(100 * num / den, 1)
+    assert found[0]["Giá trị"] == round(100 * num / den, 1)
     assert found[0]["Tình trạng"] in {"đạt", "không đạt"}
+    assert found[0]["Nguồn giá trị"] == "Sổ đăng ký"
 
     response = client.get(_url(province, xuat="csv"))
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     line = next(
         r for r in rows if r["Mã chỉ số"] == "facility_birth" and r["Đơn vị"] == commune.name
     )
-    assert line["Giá trị (sổ)"] == vi(100 * num / den)
+    assert line["Giá trị"] == vi(100 * num / den)
     assert (line["Tử số"], line["Mẫu số"]) == (str(num), str(den))
     assert line["Tình trạng"] == found[0]["Tình trạng"]
 

@@ -37,6 +37,8 @@ from mch.registers import services
 from mch.registers.api import ROUTES
 from mch.registers.models import Birth, Delivery, Person
 from mch.registers.testing import PASSWORD, TODAY, build_register_world
+from mch.reported_values import services as reported
+from mch.reported_values.api import ROUTES as REPORTED_ROUTES
 
 SEED = 20261207
 EXAMPLES_PER_OPERATION = 6  # for each of valid and invalid requests
@@ -83,6 +85,27 @@ def _records() -> dict[str, Any]:
         period_start=2024,
         period_end=2030,
     )
+    # One of each reported value (survey, policy item, workforce report) to read and change.
+    survey = reported.survey_result_save(
+        user=world.officer, indicator_code="caregiver_newborn_danger_signs", unit=world.province,
+        survey_name="MICS 2025", survey_date="15/06/2025", sample_size=400, value="62,5",
+    )  # fmt: skip
+    policy = reported.policy_value_save(
+        user=world.officer, indicator_code="policy_goal_in_sep", unit=world.commune, year=2025,
+        answer=True,
+    )  # fmt: skip
+    workforce = reported.workforce_report_save(
+        user=world.officer, facility=world.hospital, year=2025, as_of="31/12/2025",
+        counts={"obstetric_level1": 2, "paediatric_level1": 2},
+    )  # fmt: skip
+    assert policy is not None
+    reported_ids = dict(
+        zip(
+            [f"/api/{prefix}/" for prefix, _, _ in REPORTED_ROUTES],
+            [survey.pk, policy.pk, workforce.pk],
+            strict=True,
+        )
+    )
     ids = {
         f"/api/{prefix}/": viewset.output_serializer.Meta.model._default_manager.values_list(
             "pk", flat=True
@@ -92,7 +115,7 @@ def _records() -> dict[str, Any]:
         for prefix, viewset, _ in ROUTES
     }
     return {
-        "ids": {**ids, "/api/units/": world.commune.pk},
+        "ids": {**ids, **reported_ids, "/api/units/": world.commune.pk},
         "slug": "khanh-hoa-thu",
         "code": "facility_birth",
         "body": {
@@ -104,6 +127,7 @@ def _records() -> dict[str, Any]:
             "residence_unit": world.commune.pk,
             "commune_code": world.commune.code,
             "facility": world.station.pk,
+            "unit": world.commune.pk,
         },
     }
 

@@ -21,6 +21,7 @@ from mch.mpdsr import urls as mpdsr_urls
 from mch.plans.models import Plan
 from mch.registers.models import Person
 from mch.registers.worklists import worklists
+from mch.reported_values import urls as reported_urls
 from mch.reporting import urls as reporting_urls
 from mch.web import urls as web_urls
 from mch.web.views.records.registers import BY_SLUG
@@ -60,7 +61,7 @@ def main_pages() -> list[str]:
     """The pages without parameters of the three page modules, then one of each kind."""
     fixed = [
         reverse(name)
-        for module in (web_urls, reporting_urls, mpdsr_urls, aggregate_urls)
+        for module in (web_urls, reporting_urls, mpdsr_urls, aggregate_urls, reported_urls)
         for name in _fixed(module.urlpatterns)
     ]
     person = Person.objects.filter(residence_unit__code="22795").order_by("pk").first()
@@ -84,7 +85,24 @@ def main_pages() -> list[str]:
         reverse("reporting-quality", args=[plan.slug, plan.period_start]),
         reverse("plan-scorecard-unit", args=[plan.slug, plan.scope_unit_id]),
         reverse("aggregate-entry", args=["mch_month", person.residence_unit_id, "2026-10"]),
+        *_reported_pages(),
     ]
+
+
+def _reported_pages() -> list[str]:
+    """The edit and delete pages of one demo value of each kind (mch.reported_values.demo)."""
+    from mch.reported_values.models import PolicyValue, SurveyResult, WorkforceReport
+
+    out = []
+    for model, edit, kind in (
+        (SurveyResult, "reported-survey-edit", "khao-sat"),
+        (PolicyValue, "reported-policy-edit", "chinh-sach"),
+        (WorkforceReport, "reported-workforce-edit", "nhan-luc"),
+    ):
+        row = model.objects.order_by("pk").first()
+        assert row is not None, f"the demo has no {model.__name__}"
+        out += [reverse(edit, args=[row.pk]), reverse("reported-delete", args=[kind, row.pk])]
+    return out
 
 
 def _read(client: Client, url: str) -> tuple[int, list[str]]:

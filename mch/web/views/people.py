@@ -60,6 +60,9 @@ FLAG_LABELS = {
     "lmp_edd_mismatch": gettext_lazy("Due date does not match the last period"),
     "birth_weight_unlikely": gettext_lazy("Birth weight unlikely for the gestation"),
     "pnc_too_late": gettext_lazy("Visit after day 42"),
+    "stillbirth_as_person": gettext_lazy(
+        "Born on the day of the mother's stillbirth: check that this child was born alive"
+    ),
     "z_implausible": gettext_lazy("Implausible z-score: check the measurement"),
     "standing_under_9_months": gettext_lazy("Measured standing under 9 months"),
     "age_over_5": gettext_lazy("5 years or older: no z-scores"),

@@ -297,6 +297,8 @@ class CheckerBase:
                 self._pregnancy_summaries(self.rows[key])
             if key == "births" and (self.rows["deliveries"] or self.rows[key]):
                 self._delivery_totals(self.rows[key])
+            if key == "births":
+                self._stillborn_people()
             if key not in STREAMED:
                 self.done += len(self.rows[key])
             self.progress(self.done, self.total, f"Đã kiểm tra tệp {file_label(key)}")
@@ -308,6 +310,9 @@ class CheckerBase:
         raise NotImplementedError  # MaternalChecks
 
     def _delivery_totals(self, rows: list[Row]) -> None:
+        raise NotImplementedError  # MaternalChecks
+
+    def _stillborn_people(self) -> None:
         raise NotImplementedError  # MaternalChecks
 
     def has_errors(self) -> bool:

@@ -513,6 +513,84 @@ class MaternalChecks(CheckerBase):
             obj.flags = sorted(set(row.warnings))
             self.snapshot(obj, mother)
 
+    def _stillborn_people(self) -> None:
+        """``rules.stillbirth_person_check`` for each child of the persons file with a
+        mother and a date of birth that is not the person of a birth: the mother's babies
+        of that day are read from the bundle's births and, for a stored mother, from the
+        registers (a stored birth the bundle replaces counts as the bundle says). As in the
+        form, a warning kept on the person's flags."""
+
+        def key(parent: Parent) -> tuple[str, Any]:
+            ident = parent.id if isinstance(parent, Row) else parent.external_id
+            return ("id", ident) if ident else ("pk", parent.pk)
+
+        children = [
+            row
+            for row in self.rows["persons"]
+            if row.ok
+            and row.obj is not None
+            and row.obj.birth_date is not None
+            and row.refs.get("mother_id") is not None
+        ]
+        if not children:
+            return
+        babies: dict[tuple[Any, dt.date], list[int]] = defaultdict(lambda: [0, 0])
+        born: set[Any] = set()  # children who are the person of a birth
+        replaced: set[str] = set()
+        for row in self.rows["births"]:
+            if row.id:
+                replaced.add(row.id)
+            if not row.ok or row.obj is None:
+                continue
+            child = row.refs.get("person_id")
+            if child is not None:
+                born.add(key(child))
+            mother = self.person_of(row.refs["delivery_id"])
+            tally = babies[(key(mother), row.obj.date)]
+            if row.obj.outcome == "stillbirth":
+                tally[0] += 1
+            elif row.obj.outcome == "live" and child is None:
+                tally[1] += 1
+        stored_mothers = {
+            mother.pk
+            for row in children
+            if (mother := row.refs["mother_id"]).pk is not None
+            and not (isinstance(mother, Row) and mother.existing is None)
+        }
+        mother_key = {
+            row.refs["mother_id"].pk: key(row.refs["mother_id"])
+            for row in children
+            if row.refs["mother_id"].pk in stored_mothers
+        }
+        stored_children = {row.existing.pk for row in children if row.existing is not None}
+        for mother_id, day, outcome, person_id, external_id in Birth.objects.filter(
+            mother_id__in=stored_mothers
+        ).values_list("mother_id", "date", "outcome", "person_id", "external_id"):
+            if external_id and external_id in replaced:
+                continue
+            if person_id is not None and person_id in stored_children:
+                born.add(("pk", person_id))
+            tally = babies[(mother_key[mother_id], day)]
+            if outcome == "stillbirth":
+                tally[0] += 1
+            elif outcome == "live" and person_id is None:
+                tally[1] += 1
+        for row in children:
+            mine = key(row)
+            if mine in born or (row.existing is not None and ("pk", row.existing.pk) in born):
+                continue
+            stillbirths, waiting = babies.get(
+                (key(row.refs["mother_id"]), row.obj.birth_date), (0, 0)
+            )
+            problems = rules.stillbirth_person_check(
+                birth_date=row.obj.birth_date,
+                stillbirths=stillbirths,
+                live_births_without_person=waiting,
+            )
+            if problems:
+                self.problems(row, problems)
+                row.obj.flags = sorted(set(row.warnings))
+
     def _stored_lmp(self, delivery: Stored) -> dt.date | None:
         if delivery.pregnancy_id is None:
             return None
