@@ -286,6 +286,20 @@ class M5Report:
         return 100 * self.avoidable / self.reviewed if self.reviewed else None
 
 
+def _deidentified(actions: Any) -> list[Action]:
+    """The actions of a periodic report (M5, perinatal), de-identified: a name, ID or
+    phone the board wrote into a recommendation or action is blanked out (these instances
+    are for display only, never saved)."""
+    from .report_section import deidentify, identifiers
+
+    found = list(actions)
+    for a in found:
+        hidden = identifiers(a)
+        a.recommendation = deidentify(a.recommendation, hidden)
+        a.action = deidentify(a.action, hidden)
+    return found
+
+
 def m5_report(*, user: Any, period: Period, spec: FormsSpec, lang: str = "vi") -> M5Report:
     """The periodic maternal death report of the user's units: every death of a woman
     15–49, the maternal deaths, the MMR per 100,000 live births of the same period with
@@ -310,19 +324,11 @@ def m5_report(*, user: Any, period: Period, spec: FormsSpec, lang: str = "vi") -
     delays = Counter(d for review in reviews for d in review.delays)
     factors = Counter(f for review in reviews for f in review.factors)
     factor_labels = dict(spec.factor_choices(lang))
-    actions = list(
+    actions = _deidentified(
         Action.objects.filter(review__in=[r.review for r in maternal if r.review])
         .select_related("review__death__person", "owner_agency", "owner_facility")
         .order_by("deadline", "id")
     )
-    # The M5 is de-identified: a name, ID or phone the board wrote into a recommendation
-    # is blanked out (these instances are for display only, never saved).
-    from .report_section import deidentify, identifiers
-
-    for a in actions:
-        hidden = identifiers(a)
-        a.recommendation = deidentify(a.recommendation, hidden)
-        a.action = deidentify(a.action, hidden)
     return M5Report(
         period=period,
         rows=rows,
@@ -579,9 +585,14 @@ def perinatal_report(
         timing=[(timing_labels.get(t, t), timing[t]) for t in ("A", "I", "N") if timing[t]],
         causes=[(cause_labels.get(c, c), k) for c, k in causes.most_common()],
         delays=[(spec.label("delays", d, lang), delays[d]) for d in sorted(delays)],
-        actions=list(
+        actions=_deidentified(
             Action.objects.filter(perinatal_review__in=[c.review for c in cases if c.review])
-            .select_related("perinatal_review", "owner_agency", "owner_facility")
+            .select_related(
+                "perinatal_review__death__person__mother",
+                "perinatal_review__birth__mother",
+                "owner_agency",
+                "owner_facility",
+            )
             .order_by("deadline", "id")
         ),
         under5_reviewed=reviewed_u5,

@@ -72,7 +72,7 @@ def test_perinatal_review_of_a_stillbirth_with_actions_and_rate(mw) -> None:
     action = services.action_add(
         user=mw.board,
         review=review,
-        recommendation="Tập huấn hồi sức sơ sinh",
+        recommendation="Tập huấn hồi sức sơ sinh (ca của Lò Thị Ka)",
         deadline=dt.date(2026, 6, 30),
         owner_facility=mw.rw.hospital,
     )
@@ -89,6 +89,11 @@ def test_perinatal_review_of_a_stillbirth_with_actions_and_rate(mw) -> None:
     assert report.pmr_low is not None and report.pmr_low < 500 < report.pmr_high
     assert report.timing == [("Trong chuyển dạ", 1)]
     assert [a.case_code for a in report.actions] == ["TVCS-2026-0001"]
+    # the report is de-identified: the mother's name the board wrote is blanked out there,
+    # and only there (the stored recommendation keeps it for the board)
+    assert [a.recommendation for a in report.actions] == ["Tập huấn hồi sức sơ sinh (ca của […])"]
+    action.refresh_from_db()
+    assert "Lò Thị Ka" in action.recommendation
 
 
 def test_perinatal_pages_board_sees_identity_others_de_identified_commune_never(

@@ -98,7 +98,7 @@ def test_the_yearly_report_lists_the_years_actions_de_identified(mw) -> None:
     data = annual_report_data(user=mw.board, plan=plan, year=2026)
     texts, rows = _section(annual_report_docx(data, []))
 
-    assert "III. HÀNH ĐỘNG SAU THẨM ĐỊNH TỬ VONG MẸ" in texts
+    assert "III. HÀNH ĐỘNG SAU THẨM ĐỊNH TỬ VONG MẸ, CHU SINH" in texts
     by_recommendation = {r[2]: r for r in rows}
     assert set(by_recommendation) == {
         "Dự trữ máu nhóm O tại khoa Sản (ca của […])",

@@ -120,7 +120,7 @@ def annual_report_docx(data: AnnualReportData, charts: list[bytes] | None = None
     if not any(a.reports for a in data.agencies):
         doc.paragraph("Chưa có cơ quan, đơn vị nào gửi báo cáo nhiệm vụ năm này.", italic=True)
 
-    doc.heading("III. HÀNH ĐỘNG SAU THẨM ĐỊNH TỬ VONG MẸ")
+    doc.heading("III. HÀNH ĐỘNG SAU THẨM ĐỊNH TỬ VONG MẸ, CHU SINH")
     doc.paragraph(mpdsr_text(data))
     if data.mpdsr_actions:
         doc.table(

@@ -317,7 +317,7 @@ def test_docx_has_the_trend_charts_and_the_mpdsr_section(generated) -> None:
 
     assert len(document.inline_shapes) == len(captions) >= 1
     assert any("đẻ tại cơ sở y tế" in c for c in captions)
-    assert "III. HÀNH ĐỘNG SAU THẨM ĐỊNH TỬ VONG MẸ" in texts
+    assert "III. HÀNH ĐỘNG SAU THẨM ĐỊNH TỬ VONG MẸ, CHU SINH" in texts
     assert texts.index("IV. KINH PHÍ THỰC HIỆN") < texts.index("V. KHÓ KHĂN, VƯỚNG MẮC")
     picture = document.inline_shapes[0]
     assert round(picture.width.cm, 1) == 15.5
