@@ -9,18 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-GENERIC = ("matches the given query", "Forbidden", "Bad Request", "Resolver404")
-
-
-def _reason(exception: Exception | None) -> str:
-    if exception is None:
-        return ""
-    message = str(exception.args[0]) if exception.args else ""
-    if not isinstance(exception.args[0] if exception.args else None, str):
-        return ""
-    if any(marker in message for marker in GENERIC) or message.startswith("{"):
-        return ""
-    return message
+from mch.core.api_errors import reason as _reason
 
 
 def _page(request: HttpRequest, status: int, title: str, text: str, reason: str) -> HttpResponse:
