@@ -14,6 +14,15 @@ and child.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mch_bench_worklist .venv/bin/python bench/worklist.py
 
 The PostgreSQL database is created when it does not exist.
+
+Province mode: the province view by commune (``worklist_summary``, the overview page of a
+province officer) on the database already set up, the generated demo province by default
+(``mch setup``: Khánh Hòa and its communes), as ``sokhanhhoa``::
+
+    source <demo env>; .venv/bin/python bench/worklist.py --province [--user sokhanhhoa]
+
+It times each list counted for the whole province, ``worklist_summary`` alone and
+``GET /so/viec-can-lam/`` (median of 10), and prints the number of communes and rows.
 """
 
 from __future__ import annotations
@@ -408,5 +417,48 @@ def person_pages(client: Client, commune: object) -> None:
         timed(f"GET /nguoi/<id>/ ({label}, {person.n} records)", get)  # type: ignore[attr-defined]
 
 
+def province(username: str) -> None:
+    """The province officer's view by commune, on the database as it is."""
+    from mch.accounts.models import User
+    from mch.registers import worklists
+
+    user = User.objects.get(username=username)
+    today = dt.date.today()
+    areas = worklists.worklist_areas(user=user, as_of=today)
+    area = next(a for a in areas if a.level == "province")
+    summary = worklists.worklist_summary(user=user, area=area, as_of=today)
+    people = {
+        slug: sum(c.lists[slug].total for c in summary.communes) for slug in summary.total.lists
+    }
+    print(
+        f"database: {connection.vendor}; load average {os.getloadavg()[0]:.1f}; "
+        f"median of {REPEAT}; {area.name}: {len(summary.communes)} communes; "
+        + ", ".join(f"{slug} {n}" for slug, n in people.items())
+    )
+    for worklist in worklists.worklists():
+        timed(
+            f"selector {worklist.slug} (whole province)",
+            lambda w=worklist: w.function(user=user, unit=area, as_of=today),
+        )
+    timed(
+        "worklist_summary (every list, by commune)",
+        lambda: worklists.worklist_summary(user=user, area=area, as_of=today),
+    )
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+
+    def get() -> None:
+        response = client.get("/so/viec-can-lam/")
+        assert response.status_code == 200, response.status_code
+        assert area.name in response.content.decode()
+
+    timed(f"GET /so/viec-can-lam/ as {username}", get)
+
+
 if __name__ == "__main__":
-    main()
+    if "--province" in sys.argv:
+        args = sys.argv[1:]
+        name = args[args.index("--user") + 1] if "--user" in args else "sokhanhhoa"
+        province(name)
+    else:
+        main()

@@ -219,6 +219,8 @@ if not DEBUG and not PLAIN_HTTP:
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "mch.core.openapi.AutoSchema",
+    # Django's Http404/PermissionDenied in the caller's language, never Django's English text.
+    "EXCEPTION_HANDLER": "mch.core.api_errors.exception_handler",
     # Basic first: an unauthenticated call gets 401 with WWW-Authenticate, as HTTP says.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "mch.accounts.authentication.BasicAuthentication",

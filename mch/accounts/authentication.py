@@ -20,18 +20,21 @@ from rest_framework.request import Request
 
 
 class LockedOut(exceptions.Throttled):
-    """429 with the cool-off as Retry-After and a message in the caller's language."""
+    """429 with the cool-off as Retry-After and one sentence, in the caller's language, that
+    says so and how long to wait. DRF's ``Throttled`` would append its own "Expected available
+    in N seconds." to the detail (a second wait, in seconds); the wait is given once, in
+    minutes, and kept in ``wait`` for the ``Retry-After`` header."""
 
     def __init__(self, seconds: int) -> None:
         minutes = max(1, math.ceil(seconds / 60))
         super().__init__(
-            wait=seconds,
             detail=_(
-                "Too many failed log-in attempts: log-in is locked. "
-                "Try again in %(minutes)s minutes."
+                "Too many failed log-in attempts, so log-in is locked for this account: "
+                "try again in %(minutes)s minutes."
             )
-            % {"minutes": minutes},
+            % {"minutes": minutes}
         )
+        self.wait = seconds
 
 
 def _cool_off_seconds(request: Any) -> int:

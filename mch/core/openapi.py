@@ -3,7 +3,8 @@ it can get, so a client (and the schema fuzzer in CI) finds each answer in the s
 
 - 400 where the call takes query parameters or a body (the message names the parameter);
 - 401 and 403 where the call needs a logged-in user;
-- 404 where the path names a record, or a list is paged past its end.
+- 404 where the path names a record, or a list is paged past its end;
+- 413 where the call takes a body (too large for the JSON or form limit).
 
 An operation that documents one of these itself (the registers' ``{"errors": [...]}``)
 keeps its own."""
@@ -27,6 +28,7 @@ _DESCRIPTIONS = {
     "401": "Not logged in (`WWW-Authenticate` tells how).",
     "403": "The account may not do this, or not in these units.",
     "404": "No such record in the caller's units, or a page past the end.",
+    "413": "The body is larger than the limit (1 MB for JSON); nothing was saved.",
 }
 
 
@@ -39,6 +41,8 @@ class AutoSchema(openapi.AutoSchema):
         codes = []
         if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
             codes.append("400")
+        if "requestBody" in operation:
+            codes.append("413")
         if any(p["in"] == "query" and p["name"] == "page" for p in parameters):
             codes.append("404")
         if operation.get("security") and {} not in operation["security"]:

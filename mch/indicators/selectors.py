@@ -8,6 +8,7 @@ Each indicator comes back with ``latest_version`` set, fetched in one extra quer
 from __future__ import annotations
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from mch.core.text import fold
 from mch.indicators.models import Indicator, IndicatorVersion
@@ -56,7 +57,7 @@ def indicator_get(code: str) -> Indicator:
     """The indicator with ``code`` and its ``latest_version``; raises ``Indicator.DoesNotExist``."""
     found = _with_latest(Indicator.objects.filter(code=code))
     if not found:
-        raise Indicator.DoesNotExist(f"Không có chỉ số mã '{code}'")
+        raise Indicator.DoesNotExist(_("No indicator with the code '%(code)s'") % {"code": code})
     return found[0]
 
 

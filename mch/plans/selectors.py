@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from mch.accounts.permissions import sees_only_own_tasks
 from mch.accounts.scope import Scope
@@ -30,7 +31,7 @@ def plan_list(*, user: Any) -> QuerySet[Plan]:
 def plan_get(*, user: Any, slug: str) -> Plan:
     plan = plan_list(user=user).filter(slug=slug).first()
     if plan is None:
-        raise Http404("Không tìm thấy kế hoạch trong phạm vi của bạn.")
+        raise Http404(_("No such plan in your scope."))
     return plan
 
 

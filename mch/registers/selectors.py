@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mch.accounts.permissions import can_audit_reads, can_see_people
 from mch.accounts.scope import Scope
@@ -93,7 +94,7 @@ def person_get(*, user: Any, pk: int) -> Person:
         .first()
     )
     if person is None:
-        raise Http404("Không tìm thấy người này trong phạm vi đơn vị của bạn.")
+        raise Http404(_("No such person in your units."))
     return person
 
 
@@ -101,7 +102,7 @@ def event_get(*, user: Any, model: type[Any], pk: int) -> Any:
     person_field = "mother" if model is Birth else "person"
     event = model.objects.filter(people_scope_q(user, f"{person_field}__"), pk=pk).first()
     if event is None:
-        raise Http404("Không tìm thấy bản ghi này trong phạm vi đơn vị của bạn.")
+        raise Http404(_("No such record in your units."))
     return event
 
 

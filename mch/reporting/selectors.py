@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mch.orgunits.models import Agency
 from mch.plans.models import Plan, Task
@@ -134,7 +135,7 @@ def task_report_line(*, user: Any, plan: Plan, year: int, task_id: int, today: d
     for line in task_report_lines(user=user, plan=plan, year=year, today=today):
         if line.task.pk == task_id:
             return line
-    raise Http404("Không có nhiệm vụ này trong phạm vi của bạn.")
+    raise Http404(_("No such task in your scope."))
 
 
 def annual_report_get(*, plan: Plan, year: int) -> AnnualReport | None:

@@ -34,7 +34,7 @@ CONTENT_TYPES = {
 def _plan_year(request: HttpRequest, slug: str, year: int) -> Plan:
     plan = plan_get(user=request.user, slug=slug)
     if year not in sel.report_years(plan):
-        raise Http404("Năm ngoài thời kỳ của kế hoạch.")
+        raise Http404(_("The year is outside the plan's period."))
     return plan
 
 
@@ -297,7 +297,7 @@ def annual_report_download(request: HttpRequest, slug: str, year: int, kind: str
     report = sel.annual_report_get(plan=plan, year=year)
     found = report.files.filter(kind=kind).first() if report else None
     if found is None or kind not in CONTENT_TYPES:
-        raise Http404("Chưa tạo tệp này.")
+        raise Http404(_("This file has not been generated yet."))
     stem = f"bao-cao-{plan.slug}-{year}" + (
         "-phu-luc-1" if kind == AnnualReportFile.Kind.XLSX else ""
     )

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Model, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Case, CharField, F, Model, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, Concat
 
 from mch.accounts.permissions import can_see_people
@@ -47,7 +47,11 @@ _LOOKUP = {
     "pregnancy_id": "pregnancy__external_id",
     "delivery_id": "delivery__external_id",
     "commune": "residence_unit__code",
-    "service_commune": "service_unit__code",
+    # Only a commune is written: a service unit above the commune (a hospital's province or
+    # district) is derived again from the facility on import, and the column reads communes.
+    "service_commune": Case(
+        When(service_unit__level="commune", then=F("service_unit__code")), default=Value("")
+    ),
     "facility": "facility__code",
 }
 

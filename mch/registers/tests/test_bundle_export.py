@@ -168,3 +168,33 @@ def test_import_and_export_commands(rw, tmp_path) -> None:
     )
     assert "Đã xuất 2 dòng" in out.getvalue()
     assert target.read_bytes()[:2] == b"PK"
+
+
+def test_a_record_served_at_a_hospital_imports_back_unchanged(rw) -> None:
+    """A dose given at the provincial hospital has the province as its service unit; the
+    export leaves the service commune empty (it is no commune) and the importer derives the
+    province again from the hospital, instead of refusing "no commune 00056"."""
+    child = services.person_register(
+        user=rw.officer,
+        full_name="Lê Văn Tý",
+        sex="M",
+        residence_unit=rw.commune,
+        birth_date=TODAY.replace(month=1),
+        today=TODAY,
+    )
+    dose = services.dose_record(
+        user=rw.officer,
+        person=child,
+        antigen="BCG",
+        dose=1,
+        date=TODAY.replace(month=1),
+        facility=rw.hospital,
+        today=TODAY,
+    )
+    assert dose.service_unit == rw.province
+    export = register_export(user=rw.officer, file_key="all", fmt="csv")
+    result = bundle_import(source=(export.filename, export.content), user=rw.officer, today=TODAY)
+    assert [str(e) for e in result.errors] == []
+    assert result.count("created") == 0 and result.count("updated") == 0
+    dose.refresh_from_db()
+    assert dose.service_unit == rw.province and dose.facility == rw.hospital

@@ -895,3 +895,18 @@ def test_roles_that_may_not_write_import_nothing(
     with pytest.raises(PermissionDenied):
         bundle_import(source=write_bundle(tmp_path / "bundle", files), user=world.users[role])
     assert fingerprint() == before
+
+
+def test_the_matrix_size_is_reported() -> None:
+    """Every write path is tried outside the user's units on at least one axis besides the
+    control, by every role; the size is printed for the record (``pytest -s``)."""
+    paths = (*API_EVENTS, *API_PEOPLE, *FORMS)
+    assert all(set(path.axes) - {"control"} for path in paths)
+    assert len(CASES) == len(ROLES) * sum(len(path.axes) for path in paths)
+    imports = len(WRITERS) * len(BUNDLE_AXES) + len(WRITERS) + len(ROLES) - len(WRITERS)
+    print(
+        f"write-scope matrix: {len(CASES)} cases = {len(paths)} write paths "
+        f"({len(API_EVENTS) + len(API_PEOPLE)} API, {len(FORMS)} forms) x {len(ROLES)} roles "
+        f"x their axes; import: {imports} cases ({len(WRITERS)} writing roles x "
+        f"{len(BUNDLE_AXES)} axes, plus the controls and the roles that may not write)"
+    )

@@ -173,6 +173,7 @@ def immunisation_due(
                 )
             )
     ages = AgeTexts(as_of)
+    mother_text = _("Mother: %(name)s")  # translated once, not once per child
     found = []
     for pk, child_tasks in tasks.items():
         _pk, name, child_village, phone, birth, mother, mother_phone, unit_id = people[pk]
@@ -185,7 +186,7 @@ def immunisation_due(
                 phone=phone or mother_phone or "",
                 age_text=ages(birth),
                 tasks=child_tasks,
-                note=_("Mother: %(name)s") % {"name": mother} if mother else "",
+                note=mother_text % {"name": mother} if mother else "",
                 birth_date=birth,
             )
         )

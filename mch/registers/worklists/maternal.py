@@ -82,6 +82,14 @@ def antenatal_due(
             "person__birth_date",
         )
     )
+    # Each text translated once, not once per pregnancy (a province lists thousands).
+    visit_text = _("Antenatal visit (last %(date)s)")
+    first_visit_text = _("Antenatal visit (none since registration %(date)s)")
+    passed_text = _("Past the expected delivery date (%(date)s), no delivery recorded")
+    near_text = _("Expected delivery on %(date)s: check the birth plan")
+    weeks_text = _("%(weeks)d weeks pregnant")
+    edd_text = _("EDD %(date)s")
+    years_texts: dict[int, str] = {}
     found = []
     for p in pregnancies:
         tasks = []
@@ -90,10 +98,9 @@ def antenatal_due(
         status = when(due_on, due_on + overdue, as_of, horizon_days)
         if status is not None:
             label = (
-                _("Antenatal visit (last %(date)s)") % {"date": day_text(p["last_visit"])}
+                visit_text % {"date": day_text(p["last_visit"])}
                 if p["last_visit"]
-                else _("Antenatal visit (none since registration %(date)s)")
-                % {"date": day_text(p["date"])}
+                else first_visit_text % {"date": day_text(p["date"])}
             )
             tasks.append(
                 Task(
@@ -110,8 +117,7 @@ def antenatal_due(
             tasks.append(
                 Task(
                     "edd_passed",
-                    _("Past the expected delivery date (%(date)s), no delivery recorded")
-                    % {"date": day_text(edd)},
+                    passed_text % {"date": day_text(edd)},
                     edd + dt.timedelta(days=1),
                     Urgency.OVERDUE,
                 )
@@ -120,8 +126,7 @@ def antenatal_due(
             tasks.append(
                 Task(
                     "edd_near",
-                    _("Expected delivery on %(date)s: check the birth plan")
-                    % {"date": day_text(edd)},
+                    near_text % {"date": day_text(edd)},
                     edd - dt.timedelta(days=EDD_NEAR_DAYS),
                     Urgency.DUE,
                 )
@@ -132,9 +137,11 @@ def antenatal_due(
         parts = []
         if p["person__birth_date"]:
             years = rules.age_years(p["person__birth_date"], as_of)
-            parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
+            if years not in years_texts:
+                years_texts[years] = ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
+            parts.append(years_texts[years])
         if weeks is not None:
-            parts.append(_("%(weeks)d weeks pregnant") % {"weeks": weeks})
+            parts.append(weeks_text % {"weeks": weeks})
         found.append(
             Row(
                 person_id=p["person_id"],
@@ -144,7 +151,7 @@ def antenatal_due(
                 phone=p["person__phone"],
                 age_text=", ".join(parts),
                 tasks=tasks,
-                note=_("EDD %(date)s") % {"date": day_text(edd)} if edd else "",
+                note=edd_text % {"date": day_text(edd)} if edd else "",
                 record_id=p["pk"],
                 birth_date=p["person__birth_date"],
                 gestational_weeks=weeks,

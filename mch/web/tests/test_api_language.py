@@ -64,7 +64,7 @@ def test_api_errors_speak_the_asked_language(world, settings, language) -> None:
     else:
         assert "Authentication credentials were not provided" in answers[401]
         assert "not a valid choice" in answers[400]
-        assert "Try again in 15 minutes" in answers[429]
+        assert "try again in 15 minutes" in answers[429]
 
 
 def test_the_answer_says_its_language_and_that_it_depends_on_the_header(world, as_user) -> None:
@@ -85,12 +85,15 @@ def test_the_detector_sees_an_untranslated_message() -> None:
     from .english import visible_text
 
     broken = visible_text(
-        '<html lang="vi"><p>Too many failed log-in attempts: log-in is locked. Try again in 5 '
-        "minutes.</p>"
+        '<html lang="vi"><p>Too many failed log-in attempts, so log-in is locked for this '
+        "account: try again in 5 minutes.</p>"
         "<code>the_code</code><span lang='en'>English name</span></html>"
     )
     found = english_in(broken)
-    assert "Too many failed log-in attempts: log-in is locked. Try again in" in found
+    assert (
+        "Too many failed log-in attempts, so log-in is locked for this account: try again in"
+        in found
+    )
     assert "word 'minutes'" in found
     assert not [item for item in found if "the" in item or "English" in item]
     assert english_in(visible_text("<p>Phải là một số nguyên</p><script>the</script>")) == []

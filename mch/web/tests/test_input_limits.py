@@ -92,7 +92,7 @@ def test_a_json_body_over_a_megabyte_is_refused(rw: RegisterWorld) -> None:
     response = _client(rw.staff).post(
         "/api/registers/people/", body, content_type="application/json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 413  # Payload Too Large
     assert "lớn hơn 1024 KB" in response.content.decode()
 
 

@@ -9,18 +9,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-GENERIC = ("matches the given query", "Forbidden", "Bad Request", "Resolver404")
-
-
-def _reason(exception: Exception | None) -> str:
-    if exception is None:
-        return ""
-    message = str(exception.args[0]) if exception.args else ""
-    if not isinstance(exception.args[0] if exception.args else None, str):
-        return ""
-    if any(marker in message for marker in GENERIC) or message.startswith("{"):
-        return ""
-    return message
+from mch.core.api_errors import limit_body, limit_message
+from mch.core.api_errors import reason as _reason
 
 
 def _page(request: HttpRequest, status: int, title: str, text: str, reason: str) -> HttpResponse:
@@ -33,6 +23,21 @@ def _page(request: HttpRequest, status: int, title: str, text: str, reason: str)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    limit = limit_message(exception) if exception is not None else None
+    if limit is not None:  # a body too large, too many fields: say which limit
+        status, code, message = limit
+        if request.path.startswith("/api/"):
+            return JsonResponse(limit_body(code, message), status=status)
+        return _page(
+            request,
+            status,
+            _("The form sends too much"),
+            _(
+                "The page could not accept what was sent. Send smaller files or fewer "
+                "rows at a time, or ask the system administrator."
+            ),
+            message,
+        )
     if request.path.startswith("/api/"):
         reason = _reason(exception) if type(exception) is BadRequest else ""
         message = reason or _("The request could not be understood")

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mch.accounts.scope import Scope
 from mch.indicators.adapter.profiles import ProfileMap
@@ -51,7 +52,7 @@ def _unit(request: HttpRequest) -> OrgUnit | None:
         return units[0] if units else None
     unit = OrgUnit.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
     if unit is None or not Scope.for_user(request.user).contains(unit):
-        raise Http404("Không có đơn vị này trong phạm vi của bạn")
+        raise Http404(_("No such unit in your scope."))
     return unit
 
 

@@ -144,7 +144,7 @@ def _year(request: HttpRequest, plan: Plan) -> int:
     if not text:
         return min(max(timezone.localdate().year, plan.period_start), plan.period_end)
     if not text.isdigit() or not plan.period_start - 5 <= int(text) <= plan.period_end:
-        raise Http404("Năm ngoài thời kỳ của kế hoạch.")
+        raise Http404(_("The year is outside the plan's period."))
     return int(text)
 
 
@@ -191,7 +191,7 @@ def plan_scorecard_unit_view(request: HttpRequest, slug: str, unit_id: int) -> H
     plan = plan_get(user=request.user, slug=slug)
     card = unit_years(user=request.user, plan=plan, unit_id=unit_id)
     if card is None:
-        raise Http404("Đơn vị không thuộc kế hoạch hoặc ngoài phạm vi của bạn.")
+        raise Http404(_("The unit is not in the plan or is outside your scope."))
     rows = []
     for index, (row, cells) in enumerate(card.rows):
         rows.append(

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mch.accounts.scope import Scope
 from mch.core.day_range import day_in_range
@@ -36,7 +37,7 @@ def chosen_day(request: HttpRequest) -> dt.date:
 def scoped_unit(request: HttpRequest, pk: int) -> OrgUnit:
     unit = Scope.for_user(request.user).filter(OrgUnit.objects.all()).filter(pk=pk).first()
     if unit is None:
-        raise Http404("Không tìm thấy đơn vị trong phạm vi của bạn.")
+        raise Http404(_("No such unit in your scope."))
     return unit
 
 

@@ -99,7 +99,7 @@ def _query(request: HttpRequest) -> Query:
     if raw_unit:
         unit = next((u for u in units if str(u.pk) == raw_unit), None)
         if unit is None:
-            raise Http404("Không tìm thấy xã này trong phạm vi của bạn.")
+            raise Http404(_("No such commune in your scope."))
     else:
         unit = _default_unit(request, units)
     areas = lists.worklist_areas(user=request.user, as_of=as_of)
@@ -107,7 +107,7 @@ def _query(request: HttpRequest) -> Query:
     if raw_area:
         area = next((a for a in areas if str(a.pk) == raw_area), None)
         if area is None:
-            raise Http404("Không tìm thấy đơn vị này trong phạm vi của bạn.")
+            raise Http404(_("No such unit in your scope."))
     else:
         area = _default_area(request, areas, unit)
     villages = lists.worklist_villages(user=request.user, unit=unit) if unit else []
@@ -148,7 +148,7 @@ def _worklist(slug: str) -> lists.Worklist:
     for worklist in lists.worklists():
         if worklist.slug == slug:
             return worklist
-    raise Http404("Không có danh sách này.")
+    raise Http404(_("There is no such list."))
 
 
 def _rows(request: HttpRequest, worklist: lists.Worklist, query: Query) -> list[lists.Row]:
@@ -254,7 +254,7 @@ def worklist_print(request: HttpRequest, slug: str) -> HttpResponse:
     worklist = _worklist(slug)
     query = _query(request)
     if query.unit is None:
-        raise Http404("Chọn xã trước khi in.")
+        raise Http404(_("Choose a commune before printing."))
     rows = _rows(request, worklist, query)
     _log_view(request, worklist, query, [row.person_id for row in rows], printed=True)
     context = _base_context(query) | {"worklist": worklist, "rows": rows, "first_number": 1}
@@ -379,7 +379,7 @@ def worklist_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     worklist = _worklist(slug)
     query = _query(request)
     if query.unit is None:
-        raise Http404("Chọn xã trước khi xuất.")
+        raise Http404(_("Choose a commune before exporting."))
     rows = _rows(request, worklist, query)
     if fmt == "xlsx":
         response = HttpResponse(_xlsx(worklist, query, rows), content_type=XLSX)
