@@ -55,6 +55,7 @@ __all__ = [
     "aggregates_reconcile",
     "cells_refresh",
     "cells_touch",
+    "record_touch",
 ]
 
 # Stored cells hold every fact, whatever its date; values.py reads them for ended months.
@@ -582,6 +583,33 @@ def cells_refresh(
     return _build(plan, units, only=years)
 
 
+def _build_pairs(plan: _Plan, pairs: dict[int, set[int]]) -> int:
+    """Replace the cells of ``plan``'s versions for each year's units in ``pairs`` (year ->
+    unit ids), each year in one transaction, from the facts with a residence or service
+    unit among that year's units (and every record of their people), so each (unit, year)
+    comes out whole. A year outside the years of the events only loses its cells, as a
+    full rebuild leaves none there."""
+    pks = list(plan.specs)
+    pairs = {year: set(units) for year, units in pairs.items() if units}
+    if not pks or not pairs:
+        return 0
+    provinces = _provinces(set().union(*pairs.values()))
+    profiles = ProfileMap(persist=True)
+    every = set(_years())
+    written = 0
+    for year in sorted(pairs):
+        units = pairs[year]
+        computed = list(_year_cells(plan, year, units, profiles)) if year in every else []
+        with transaction.atomic():
+            IndicatorCell.objects.filter(
+                version_id__in=pks, unit_id__in=units, **_in_year(year)
+            ).delete()
+            for pk, attribution, rows in computed:
+                written += _write(pk, attribution, rows, provinces)
+        del computed
+    return written
+
+
 # -- keeping cells current on every write path ------------------------------------------
 
 
@@ -590,6 +618,11 @@ class _Pending(threading.local):
         self.persons: set[int] = set()
         self.units: set[int] = set()
         self.years: set[int] | None = set()  # None: every year
+        # Narrowed writes (``record_touch``): care events by model, people whose own
+        # columns changed, and the (unit, year) pairs of the values records held before.
+        self.records: dict[Any, set[int]] = {}
+        self.people: set[int] = set()
+        self.before: dict[tuple[Any, int], tuple[set[int], set[int]]] = {}
         self.scheduled = False
 
 
@@ -646,6 +679,111 @@ def years_of_people(person_ids: Collection[int]) -> set[int]:
     return years
 
 
+Pair = tuple[int, int]  # (unit id, year)
+
+
+def _event_pairs(rows: Any, *, recorded: bool = False) -> set[Pair]:
+    """(unit, year) of each event in ``rows`` (a queryset of one care event model) for
+    each unit it names (residence, service, facility's unit); ``recorded``: the year it
+    was recorded in too (a death counted by the date it was recorded)."""
+    out: set[Pair] = set()
+    names = ["residence_unit_id", "service_unit_id", "facility__unit_id", "date"]
+    if recorded:
+        names.append("created_at")
+    for row in rows.values_list(*names):
+        years = {row[3].year}
+        if recorded and row[4] is not None:
+            # the UTC day, as the facts read it, and the local one
+            years |= {row[4].astimezone(dt.UTC).year, timezone.localtime(row[4]).year}
+        out |= {(unit, year) for unit in row[:3] if unit is not None for year in years}
+    return out
+
+
+def _dependants(model: Any, pks: set[int]) -> list[tuple[Any, Any]]:
+    """(model, queryset) of the events whose facts read columns of these records of
+    ``model`` (the joins of ``facts.py``), besides the records themselves: a delivery's
+    births (place, number of babies); a birth's child's deaths and the deaths of its
+    mother's children (live-born or a stillborn registered as a person); a pregnancy's
+    or antenatal visit's delivery (antenatal care summary); a postnatal contact's
+    delivery; every dose of a child (the dose that completes a set can move) and every
+    measurement of a person (the latest one per month)."""
+    from mch.registers.models import (
+        AntenatalVisit,
+        Birth,
+        Death,
+        Delivery,
+        GrowthMeasurement,
+        Immunisation,
+        PostnatalContact,
+        Pregnancy,
+    )
+
+    own = model.objects.filter(pk__in=pks)
+    out: list[tuple[Any, Any]] = [(model, own)]
+    if model is Delivery:
+        out.append((Birth, Birth.objects.filter(delivery_id__in=pks)))
+    elif model is Birth:
+        children = own.exclude(person_id=None).values("person_id")
+        mothers = own.values("mother_id")
+        out.append((Death, Death.objects.filter(person_id__in=children)))
+        out.append((Death, Death.objects.filter(person__mother_id__in=mothers)))
+    elif model is Pregnancy:
+        out.append((Delivery, Delivery.objects.filter(pregnancy_id__in=pks)))
+    elif model is AntenatalVisit:
+        pregnancies = own.values("pregnancy_id")
+        out.append((Delivery, Delivery.objects.filter(pregnancy_id__in=pregnancies)))
+    elif model is PostnatalContact:
+        out.append((Delivery, Delivery.objects.filter(pk__in=own.values("delivery_id"))))
+    elif model in (Immunisation, GrowthMeasurement):
+        out.append((model, model.objects.filter(person_id__in=own.values("person_id"))))
+    return out
+
+
+def pairs_of_records(
+    records: dict[Any, set[int]], before: dict[tuple[Any, int], tuple[set[int], set[int]]]
+) -> set[Pair]:
+    """The (unit, year) pairs whose cells a change to these care events can move: each
+    record's own pairs and those of the events whose facts read it (``_dependants``),
+    and, for the values a record held before the change (``before``: the units and years
+    its audit diff names), every unit it named or names crossed with every year it named
+    or names."""
+    from mch.registers.models import Death
+
+    out: set[Pair] = set()
+    for model, pks in records.items():
+        for kind, rows in _dependants(model, pks):
+            out |= _event_pairs(rows, recorded=kind is Death)
+    for (model, pk), (units, years) in before.items():
+        # A person's own columns place no fact: her units and years only as they are.
+        now = (
+            set()
+            if model is Person
+            else _event_pairs(model.objects.filter(pk=pk), recorded=model is Death)
+        )
+        units = units | {unit for unit, _ in now}
+        years = years | {year for _, year in now}
+        out |= {(unit, year) for unit in units for year in years}
+    return out
+
+
+def pairs_of_people(person_ids: Collection[int]) -> set[Pair]:
+    """The (unit, year) pairs whose cells a change to these people's own columns (birth
+    date, sex, poverty, education, mother) can move: every event of theirs and of their
+    children (facts read the mother's columns), and every birth they gave."""
+    from mch.registers.models import Birth, Death
+
+    people = set(person_ids)
+    if not people:
+        return set()
+    people |= set(Person.objects.filter(mother_id__in=people).values_list("pk", flat=True))
+    out: set[Pair] = set()
+    for model in CARE_EVENT_MODELS:
+        rows = model.objects.filter(person_id__in=people)
+        out |= _event_pairs(rows, recorded=model is Death)
+    out |= _event_pairs(Birth.objects.filter(mother_id__in=people))
+    return out
+
+
 def years_in_changes(changes: dict[str, Any]) -> set[int]:
     """Years of the dates a change held before and after (a corrected delivery date)."""
     out: set[int] = set()
@@ -661,16 +799,34 @@ def years_in_changes(changes: dict[str, Any]) -> set[int]:
 
 def _flush() -> None:
     persons, units, years = _pending.persons, _pending.units, _pending.years
+    records, people, before = _pending.records, _pending.people, _pending.before
     _pending.persons, _pending.units, _pending.years = set(), set(), set()
+    _pending.records, _pending.people, _pending.before = {}, set(), {}
     _pending.scheduled = False
-    if years is not None:
+    pairs = pairs_of_records(records, before) | pairs_of_people(people)
+    if years is None:
+        # Every year (an import): whole units, the narrowed ones among them.
+        units = units | units_of_people(persons) | {unit for unit, _ in pairs}
+        cells_changed(units=units, years=None)
+        return
+    if persons or units:
         years = years | years_of_people(persons) | {timezone.localdate().year}
-    cells_changed(units=units | units_of_people(persons), years=years)
+        units = units | units_of_people(persons)
+        pairs |= {(unit, year) for unit in units for year in years}
+    by_year: dict[int, set[int]] = {}
+    for unit, year in pairs:
+        by_year.setdefault(year, set()).add(unit)
+    cells_changed(units={unit for unit, _ in pairs}, pairs=by_year)
 
 
-def cells_changed(*, units: Collection[int], years: Collection[int] | None = None) -> None:
+def cells_changed(
+    *,
+    units: Collection[int],
+    years: Collection[int] | None = None,
+    pairs: dict[int, set[int]] | None = None,
+) -> None:
     """After a commit that changed records of ``units``: recompute their cells for every
-    ready version. A rebuild running meanwhile may have read those records before the
+    ready version (in ``years``; or, with ``pairs``, year -> units, only those). A rebuild running meanwhile may have read those records before the
     commit, so the units are first noted as pending, then the states read: a version
     still building then recomputes them when it is done (``_drain``), after it turns
     ready; the note is dropped only when no version was building."""
@@ -680,7 +836,10 @@ def cells_changed(*, units: Collection[int], years: Collection[int] | None = Non
     states = dict(AggregateState.objects.values_list("version_id", "status"))
     ready = [pk for pk, status in states.items() if status == AggregateState.Status.READY]
     plan = _Plan.of(IndicatorVersion.objects.filter(pk__in=ready).select_related("indicator"))
-    cells_refresh(units=units, plan=plan, years=years)
+    if pairs is not None:
+        _build_pairs(plan, pairs)  # only the (unit, year) pairs the writes can move
+    else:
+        cells_refresh(units=units, plan=plan, years=years)
     if len(ready) == len(states):
         ids = [note.pk for note in notes if note.pk is not None]
         if len(ids) == len(notes):
@@ -707,11 +866,47 @@ def cells_touch(
         _pending.years = None
     else:
         _pending.years |= set(years)
+    _schedule()
+
+
+def _schedule() -> None:
     # Once per transaction: scheduled and not yet run (a rolled-back transaction drops
     # its callbacks, and with them this one, while the flag stays).
     if not (_pending.scheduled and any(e[1] is _flush for e in connection.run_on_commit)):
         _pending.scheduled = True
         transaction.on_commit(_flush)
+
+
+def record_touch(
+    *, instance: Any, action: str, person_id: int | None, changes: dict[str, Any]
+) -> None:
+    """What ``audit_log`` calls for a change to a person's record. A care event created or
+    changed, or a person's own columns, move only the cells of known (unit, year) pairs
+    (``pairs_of_records``, ``pairs_of_people``, and the units and years the record held
+    before, from the audit diff); anything else (a merge, another kind of record) refreshes
+    the units of the person, her mother and children for the years of their events."""
+    if not AggregateState.objects.exists():
+        return  # nothing stored yet
+    model = type(instance) if instance is not None else None
+    narrow = action in ("create", "update") and getattr(instance, "pk", None) is not None
+    if narrow and model in CARE_EVENT_MODELS:
+        _pending.records.setdefault(model, set()).add(int(instance.pk))
+    elif narrow and model is Person:
+        _pending.people.add(int(instance.pk))
+    else:
+        cells_touch(
+            person_ids=[person_id],
+            units=units_in_changes(changes),
+            years=years_in_changes(changes),
+        )
+        return
+    if action == "update":
+        # The units and years the record named before (and now), from the diff: crossed
+        # with its current ones in ``pairs_of_records`` (a new record had none before).
+        seen = _pending.before.setdefault((model, int(instance.pk)), (set(), set()))
+        seen[0].update(units_in_changes(changes))
+        seen[1].update(years_in_changes(changes))
+    _schedule()
 
 
 def cells_touch_batch(batch_id: int) -> None:
