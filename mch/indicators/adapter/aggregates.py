@@ -17,8 +17,11 @@ cell per fact instead of one per fact and period (``_latest_cells``).
   are recomputed at the end, so no write is lost.
 - ``cells_refresh`` recomputes the cells of a few units (every ready version, every year)
   after records of people living or served there changed.
-- ``cells_touch`` is what write paths call: it collects the people and units a
-  transaction changed and refreshes their cells once the transaction commits.
+- ``record_touch`` is what ``audit_log`` calls for a change to a person's record: a care
+  event or a person's own columns note the (unit, year, kind of fact) they can move
+  (``pairs_of_records``, ``pairs_of_people``), refreshed on commit by ``_build_pairs``;
+  anything else goes to ``cells_touch``, which collects the people and units a
+  transaction changed and refreshes their whole units once it commits.
 - ``aggregates_reconcile`` recomputes everything from the records and lists every stored
   cell that differs.
 """
@@ -434,6 +437,38 @@ def _write(pk: int, attribution: int, cells: _Cells, provinces: dict[int, int]) 
     return len(rows)
 
 
+def _write_all(computed: list[tuple[int, int, _Cells]], provinces: dict[int, int]) -> int:
+    """``_write`` of several versions' cells at once (one COPY on PostgreSQL)."""
+    kept = [(pk, a, c.take((c.num != 0) | (c.den != 0))) for pk, a, c in computed]
+    kept = [(pk, a, c) for pk, a, c in kept if len(c)]
+    if connection.vendor != "postgresql" or len(kept) < 2:
+        return sum(_write(pk, a, c, provinces) for pk, a, c in kept)
+    rows: list[tuple[Any, ...]] = []
+    for pk, attribution, cells in kept:
+        cells = cells.take(np.lexsort((cells.until, cells.profile, cells.unit, cells.start)))
+        province = [provinces.get(u, 0) for u in cells.unit.tolist()]
+        rows += zip(
+            repeat(pk),
+            repeat(attribution),
+            repeat(cells.kind),
+            np.datetime_as_string(cells.start.astype("datetime64[D]")).tolist(),
+            cells.unit.tolist(),
+            cells.profile.tolist(),
+            cells.until.tolist(),
+            province,
+            cells.num.tolist(),
+            cells.den.tolist(),
+        )
+    table = connection.ops.quote_name(IndicatorCell._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+    return len(rows)
+
+
 def _in_year(year: int) -> dict[str, dt.date]:
     return {"period_start__gte": dt.date(year, 1, 1), "period_start__lte": dt.date(year, 12, 31)}
 
@@ -583,29 +618,44 @@ def cells_refresh(
     return _build(plan, units, only=years)
 
 
-def _build_pairs(plan: _Plan, pairs: dict[int, set[int]]) -> int:
-    """Replace the cells of ``plan``'s versions for each year's units in ``pairs`` (year ->
-    unit ids), each year in one transaction, from the facts with a residence or service
-    unit among that year's units (and every record of their people), so each (unit, year)
-    comes out whole. A year outside the years of the events only loses its cells, as a
-    full rebuild leaves none there."""
-    pks = list(plan.specs)
-    pairs = {year: set(units) for year, units in pairs.items() if units}
-    if not pks or not pairs:
+ALL_KINDS = "*"  # every kind of fact
+
+
+def _facts_of(spec: ComputeSpec) -> set[str]:
+    return {c.fact for c in (spec.numerator, spec.denominator) if c is not None}
+
+
+def _build_pairs(plan: _Plan, pairs: dict[int, tuple[set[int], set[str]]]) -> int:
+    """Replace, for each year of ``pairs`` (year -> unit ids, kinds of fact), the cells of
+    the versions of ``plan`` counting those kinds of fact (``ALL_KINDS``: every version)
+    for those units, each year in one transaction, from the facts with a residence or
+    service unit among them (and every record of their people), so each (unit, year)
+    comes out whole for each version. A year outside the years of the events only loses
+    its cells, as a full rebuild leaves none there."""
+    pairs = {year: (set(u), set(k)) for year, (u, k) in pairs.items() if u and k}
+    if not plan.specs or not pairs:
         return 0
-    provinces = _provinces(set().union(*pairs.values()))
-    profiles = ProfileMap(persist=True)
+    provinces = _provinces(set().union(*(units for units, _ in pairs.values())))
+    profiles = ProfileMap(persist=True, lazy=True)
     every = set(_years())
     written = 0
     for year in sorted(pairs):
-        units = pairs[year]
-        computed = list(_year_cells(plan, year, units, profiles)) if year in every else []
+        units, kinds = pairs[year]
+        some = _Plan(
+            {
+                pk: item
+                for pk, item in plan.specs.items()
+                if ALL_KINDS in kinds or _facts_of(item[1]) & kinds
+            }
+        )
+        if not some.specs:
+            continue
+        computed = list(_year_cells(some, year, units, profiles)) if year in every else []
         with transaction.atomic():
             IndicatorCell.objects.filter(
-                version_id__in=pks, unit_id__in=units, **_in_year(year)
+                version_id__in=list(some.specs), unit_id__in=units, **_in_year(year)
             ).delete()
-            for pk, attribution, rows in computed:
-                written += _write(pk, attribution, rows, provinces)
+            written += _write_all(computed, provinces)
         del computed
     return written
 
@@ -679,13 +729,34 @@ def years_of_people(person_ids: Collection[int]) -> set[int]:
     return years
 
 
-Pair = tuple[int, int]  # (unit id, year)
+Pair = tuple[int, int, str]  # (unit id, year, kind of fact or ALL_KINDS)
+
+# The kinds of fact a change to a row of each care event model can move, at that row's
+# (unit, year): the facts made from it and those that read it (``facts.py``). A model
+# not listed moves every kind.
+KINDS: dict[str, set[str]] = {
+    "Pregnancy": {"delivery"},
+    "AntenatalVisit": {"delivery"},
+    "Delivery": {"delivery", "live_birth"},
+    "Birth": {"live_birth", "death"},
+    "PostnatalContact": {"delivery"},
+    "CheckUp": set(),
+    "GrowthMeasurement": {"measurement"},
+    "Immunisation": {"immunisation_complete"},
+    "Illness": {"illness"},
+    "Death": {"death"},
+}
 
 
-def _event_pairs(rows: Any, *, recorded: bool = False) -> set[Pair]:
-    """(unit, year) of each event in ``rows`` (a queryset of one care event model) for
-    each unit it names (residence, service, facility's unit); ``recorded``: the year it
-    was recorded in too (a death counted by the date it was recorded)."""
+def _kinds(model: Any) -> set[str]:
+    return KINDS.get(model.__name__, {ALL_KINDS})
+
+
+def _event_pairs(rows: Any, *, recorded: bool = False, kinds: Collection[str]) -> set[Pair]:
+    """(unit, year, kind) of each event in ``rows`` (a queryset of one care event model)
+    for each unit it names (residence, service, facility's unit) and each of ``kinds``;
+    ``recorded``: the year it was recorded in too (a death counted by the date it was
+    recorded)."""
     out: set[Pair] = set()
     names = ["residence_unit_id", "service_unit_id", "facility__unit_id", "date"]
     if recorded:
@@ -695,7 +766,13 @@ def _event_pairs(rows: Any, *, recorded: bool = False) -> set[Pair]:
         if recorded and row[4] is not None:
             # the UTC day, as the facts read it, and the local one
             years |= {row[4].astimezone(dt.UTC).year, timezone.localtime(row[4]).year}
-        out |= {(unit, year) for unit in row[:3] if unit is not None for year in years}
+        out |= {
+            (unit, year, kind)
+            for unit in row[:3]
+            if unit is not None
+            for year in years
+            for kind in kinds
+        }
     return out
 
 
@@ -752,17 +829,18 @@ def pairs_of_records(
     out: set[Pair] = set()
     for model, pks in records.items():
         for kind, rows in _dependants(model, pks):
-            out |= _event_pairs(rows, recorded=kind is Death)
+            out |= _event_pairs(rows, recorded=kind is Death, kinds=_kinds(kind))
     for (model, pk), (units, years) in before.items():
         # A person's own columns place no fact: her units and years only as they are.
+        kinds = {ALL_KINDS} if model is Person else _kinds(model)
         now = (
             set()
             if model is Person
-            else _event_pairs(model.objects.filter(pk=pk), recorded=model is Death)
+            else _event_pairs(model.objects.filter(pk=pk), recorded=model is Death, kinds=kinds)
         )
-        units = units | {unit for unit, _ in now}
-        years = years | {year for _, year in now}
-        out |= {(unit, year) for unit in units for year in years}
+        units = units | {unit for unit, _, _ in now}
+        years = years | {year for _, year, _ in now}
+        out |= {(unit, year, kind) for unit in units for year in years for kind in kinds}
     return out
 
 
@@ -777,10 +855,11 @@ def pairs_of_people(person_ids: Collection[int]) -> set[Pair]:
         return set()
     people |= set(Person.objects.filter(mother_id__in=people).values_list("pk", flat=True))
     out: set[Pair] = set()
+    every = {ALL_KINDS}
     for model in CARE_EVENT_MODELS:
         rows = model.objects.filter(person_id__in=people)
-        out |= _event_pairs(rows, recorded=model is Death)
-    out |= _event_pairs(Birth.objects.filter(mother_id__in=people))
+        out |= _event_pairs(rows, recorded=model is Death, kinds=every)
+    out |= _event_pairs(Birth.objects.filter(mother_id__in=people), kinds=every)
     return out
 
 
@@ -806,27 +885,30 @@ def _flush() -> None:
     pairs = pairs_of_records(records, before) | pairs_of_people(people)
     if years is None:
         # Every year (an import): whole units, the narrowed ones among them.
-        units = units | units_of_people(persons) | {unit for unit, _ in pairs}
+        units = units | units_of_people(persons) | {unit for unit, _, _ in pairs}
         cells_changed(units=units, years=None)
         return
     if persons or units:
         years = years | years_of_people(persons) | {timezone.localdate().year}
         units = units | units_of_people(persons)
-        pairs |= {(unit, year) for unit in units for year in years}
-    by_year: dict[int, set[int]] = {}
-    for unit, year in pairs:
-        by_year.setdefault(year, set()).add(unit)
-    cells_changed(units={unit for unit, _ in pairs}, pairs=by_year)
+        pairs |= {(unit, year, ALL_KINDS) for unit in units for year in years}
+    by_year: dict[int, tuple[set[int], set[str]]] = {}
+    for unit, year, kind in pairs:
+        found = by_year.setdefault(year, (set(), set()))
+        found[0].add(unit)
+        found[1].add(kind)
+    cells_changed(units={unit for unit, _, _ in pairs}, pairs=by_year)
 
 
 def cells_changed(
     *,
     units: Collection[int],
     years: Collection[int] | None = None,
-    pairs: dict[int, set[int]] | None = None,
+    pairs: dict[int, tuple[set[int], set[str]]] | None = None,
 ) -> None:
     """After a commit that changed records of ``units``: recompute their cells for every
-    ready version (in ``years``; or, with ``pairs``, year -> units, only those). A rebuild running meanwhile may have read those records before the
+    ready version (in ``years``; or, with ``pairs``, year -> (units, kinds of fact), only
+    those: ``_build_pairs``). A rebuild running meanwhile may have read those records before the
     commit, so the units are first noted as pending, then the states read: a version
     still building then recomputes them when it is done (``_drain``), after it turns
     ready; the note is dropped only when no version was building."""
@@ -892,7 +974,10 @@ def record_touch(
     if narrow and model in CARE_EVENT_MODELS:
         _pending.records.setdefault(model, set()).add(int(instance.pk))
     elif narrow and model is Person:
-        _pending.people.add(int(instance.pk))
+        # A new person has no record yet: those that name her later are audited
+        # themselves, and move what they move.
+        if action == "update":
+            _pending.people.add(int(instance.pk))
     else:
         cells_touch(
             person_ids=[person_id],
