@@ -90,6 +90,13 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rebuild-only", action="store_true", help="stop after the rebuild")
+    parser.add_argument(
+        "--probe-only",
+        action="store_true",
+        help="only record → value (cells already built), --repeat deliveries; "
+        "--profile FILE: cProfile of the last one",
+    )
+    parser.add_argument("--profile", type=Path, help="cProfile output of the probe")
     args = parser.parse_args()
 
     from mch.accounts.models import User
@@ -110,17 +117,18 @@ def main() -> None:
         f"registers: {Person.objects.count():,} people, {Delivery.objects.count():,} deliveries, "
         f"{Birth.objects.count():,} births, {Death.objects.count():,} deaths"
     )
-    written = _timed("full rebuild of the stored cells", aggregates_rebuild)
-    print(f"  {written:,} cells ({IndicatorCell.objects.count():,} stored)")
-    cpu = resource.getrusage(resource.RUSAGE_SELF)
-    print(f"  CPU of this process so far: {cpu.ru_utime + cpu.ru_stime:.1f} s")
+    if not args.probe_only:
+        written = _timed("full rebuild of the stored cells", aggregates_rebuild)
+        print(f"  {written:,} cells ({IndicatorCell.objects.count():,} stored)")
+        cpu = resource.getrusage(resource.RUSAGE_SELF)
+        print(f"  CPU of this process so far: {cpu.ru_utime + cpu.ru_stime:.1f} s")
     if args.rebuild_only:
         return
 
     officer = User.objects.get(username="sokhanhhoa")
     plan = Plan.objects.get(slug=PLAN)
     this_year = dt.date.today().year
-    for year in (this_year - 1, this_year):
+    for year in () if args.probe_only else (this_year - 1, this_year):
         card = _timed(
             f"scorecard {PLAN} {year}",
             lambda year=year: plan_scorecard(user=officer, plan=plan, year=year),
@@ -130,22 +138,6 @@ def main() -> None:
 
     province = OrgUnit.objects.get(code="56", level="province", valid_to__isnull=True)
     station_user = User.objects.get(username="tram.bacai")
-    mother = (
-        Scope.for_user(station_user)
-        .filter(
-            Person.objects.filter(
-                sex="F",
-                deceased_on__isnull=True,
-                birth_date__lte=dt.date(this_year - 20, 1, 1),
-                birth_date__gte=dt.date(this_year - 40, 1, 1),
-            ),
-            "residence_unit",
-        )
-        .exclude(deliveries__date__year=this_year)
-        .exclude(pregnancies__outcome="")
-        .first()
-    )
-    assert mother is not None
     month = Period.month(this_year, dt.date.today().month - 1 or 1)
 
     def births_now() -> float:
@@ -154,21 +146,50 @@ def main() -> None:
         )[0]
         return value.denominator or 0
 
-    before = births_now()
-    started = time.perf_counter()
-    with transaction.atomic():
-        services.delivery_record(
-            user=station_user,
-            person=mother,
-            date=month.start + dt.timedelta(days=3),
-            place="home",
-            attendant="midwife",
-            babies=[services.BirthInput(sex="F", birth_weight_g=3000)],
+    # A woman of the station's commune with a history (an earlier pregnancy with an
+    # outcome), no delivery this year: her earlier deliveries and children's records are
+    # what the old refresh recomputed.
+    for attempt in range(args.repeat if args.probe_only else 1):
+        mother = (
+            Scope.for_user(station_user)
+            .filter(
+                Person.objects.filter(
+                    sex="F",
+                    deceased_on__isnull=True,
+                    birth_date__lte=dt.date(this_year - 20, 1, 1),
+                    birth_date__gte=dt.date(this_year - 40, 1, 1),
+                ),
+                "residence_unit",
+            )
+            .exclude(deliveries__date__year=this_year)
+            .exclude(pregnancies__outcome="")
+            .order_by("pk")
+            .first()
         )
-    after = births_now()
-    print(
-        f"record saved to value shown: {time.perf_counter() - started:.2f} s ({before} -> {after})"
-    )
+        assert mother is not None
+        before = births_now()
+        profiler = None
+        if args.profile is not None and attempt == (args.repeat if args.probe_only else 1) - 1:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        started = time.perf_counter()
+        with transaction.atomic():
+            services.delivery_record(
+                user=station_user,
+                person=mother,
+                date=month.start + dt.timedelta(days=3),
+                place="home",
+                attendant="midwife",
+                babies=[services.BirthInput(sex="F", birth_weight_g=3000)],
+            )
+        after = births_now()
+        elapsed = time.perf_counter() - started
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(str(args.profile))
+        print(f"record saved to value shown: {elapsed:.2f} s ({before} -> {after})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this process: {peak:.0f} MB")
 

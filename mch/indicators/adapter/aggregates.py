@@ -17,8 +17,11 @@ cell per fact instead of one per fact and period (``_latest_cells``).
   are recomputed at the end, so no write is lost.
 - ``cells_refresh`` recomputes the cells of a few units (every ready version, every year)
   after records of people living or served there changed.
-- ``cells_touch`` is what write paths call: it collects the people and units a
-  transaction changed and refreshes their cells once the transaction commits.
+- ``record_touch`` is what ``audit_log`` calls for a change to a person's record: a care
+  event or a person's own columns note the (unit, year, kind of fact) they can move
+  (``pairs_of_records``, ``pairs_of_people``), refreshed on commit by ``_build_pairs``;
+  anything else goes to ``cells_touch``, which collects the people and units a
+  transaction changed and refreshes their whole units once it commits.
 - ``aggregates_reconcile`` recomputes everything from the records and lists every stored
   cell that differs.
 """
@@ -55,6 +58,7 @@ __all__ = [
     "aggregates_reconcile",
     "cells_refresh",
     "cells_touch",
+    "record_touch",
 ]
 
 # Stored cells hold every fact, whatever its date; values.py reads them for ended months.
@@ -433,6 +437,38 @@ def _write(pk: int, attribution: int, cells: _Cells, provinces: dict[int, int]) 
     return len(rows)
 
 
+def _write_all(computed: list[tuple[int, int, _Cells]], provinces: dict[int, int]) -> int:
+    """``_write`` of several versions' cells at once (one COPY on PostgreSQL)."""
+    kept = [(pk, a, c.take((c.num != 0) | (c.den != 0))) for pk, a, c in computed]
+    kept = [(pk, a, c) for pk, a, c in kept if len(c)]
+    if connection.vendor != "postgresql" or len(kept) < 2:
+        return sum(_write(pk, a, c, provinces) for pk, a, c in kept)
+    rows: list[tuple[Any, ...]] = []
+    for pk, attribution, cells in kept:
+        cells = cells.take(np.lexsort((cells.until, cells.profile, cells.unit, cells.start)))
+        province = [provinces.get(u, 0) for u in cells.unit.tolist()]
+        rows += zip(
+            repeat(pk),
+            repeat(attribution),
+            repeat(cells.kind),
+            np.datetime_as_string(cells.start.astype("datetime64[D]")).tolist(),
+            cells.unit.tolist(),
+            cells.profile.tolist(),
+            cells.until.tolist(),
+            province,
+            cells.num.tolist(),
+            cells.den.tolist(),
+        )
+    table = connection.ops.quote_name(IndicatorCell._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+    return len(rows)
+
+
 def _in_year(year: int) -> dict[str, dt.date]:
     return {"period_start__gte": dt.date(year, 1, 1), "period_start__lte": dt.date(year, 12, 31)}
 
@@ -582,6 +618,48 @@ def cells_refresh(
     return _build(plan, units, only=years)
 
 
+ALL_KINDS = "*"  # every kind of fact
+
+
+def _facts_of(spec: ComputeSpec) -> set[str]:
+    return {c.fact for c in (spec.numerator, spec.denominator) if c is not None}
+
+
+def _build_pairs(plan: _Plan, pairs: dict[int, tuple[set[int], set[str]]]) -> int:
+    """Replace, for each year of ``pairs`` (year -> unit ids, kinds of fact), the cells of
+    the versions of ``plan`` counting those kinds of fact (``ALL_KINDS``: every version)
+    for those units, each year in one transaction, from the facts with a residence or
+    service unit among them (and every record of their people), so each (unit, year)
+    comes out whole for each version. A year outside the years of the events only loses
+    its cells, as a full rebuild leaves none there."""
+    pairs = {year: (set(u), set(k)) for year, (u, k) in pairs.items() if u and k}
+    if not plan.specs or not pairs:
+        return 0
+    provinces = _provinces(set().union(*(units for units, _ in pairs.values())))
+    profiles = ProfileMap(persist=True, lazy=True)
+    every = set(_years())
+    written = 0
+    for year in sorted(pairs):
+        units, kinds = pairs[year]
+        some = _Plan(
+            {
+                pk: item
+                for pk, item in plan.specs.items()
+                if ALL_KINDS in kinds or _facts_of(item[1]) & kinds
+            }
+        )
+        if not some.specs:
+            continue
+        computed = list(_year_cells(some, year, units, profiles)) if year in every else []
+        with transaction.atomic():
+            IndicatorCell.objects.filter(
+                version_id__in=list(some.specs), unit_id__in=units, **_in_year(year)
+            ).delete()
+            written += _write_all(computed, provinces)
+        del computed
+    return written
+
+
 # -- keeping cells current on every write path ------------------------------------------
 
 
@@ -590,6 +668,11 @@ class _Pending(threading.local):
         self.persons: set[int] = set()
         self.units: set[int] = set()
         self.years: set[int] | None = set()  # None: every year
+        # Narrowed writes (``record_touch``): care events by model, people whose own
+        # columns changed, and the (unit, year) pairs of the values records held before.
+        self.records: dict[Any, set[int]] = {}
+        self.people: set[int] = set()
+        self.before: dict[tuple[Any, int], tuple[set[int], set[int]]] = {}
         self.scheduled = False
 
 
@@ -646,6 +729,140 @@ def years_of_people(person_ids: Collection[int]) -> set[int]:
     return years
 
 
+Pair = tuple[int, int, str]  # (unit id, year, kind of fact or ALL_KINDS)
+
+# The kinds of fact a change to a row of each care event model can move, at that row's
+# (unit, year): the facts made from it and those that read it (``facts.py``). A model
+# not listed moves every kind.
+KINDS: dict[str, set[str]] = {
+    "Pregnancy": {"delivery"},
+    "AntenatalVisit": {"delivery"},
+    "Delivery": {"delivery", "live_birth"},
+    "Birth": {"live_birth", "death"},
+    "PostnatalContact": {"delivery"},
+    "CheckUp": set(),
+    "GrowthMeasurement": {"measurement"},
+    "Immunisation": {"immunisation_complete"},
+    "Illness": {"illness"},
+    "Death": {"death"},
+}
+
+
+def _kinds(model: Any) -> set[str]:
+    return KINDS.get(model.__name__, {ALL_KINDS})
+
+
+def _event_pairs(rows: Any, *, recorded: bool = False, kinds: Collection[str]) -> set[Pair]:
+    """(unit, year, kind) of each event in ``rows`` (a queryset of one care event model)
+    for each unit it names (residence, service, facility's unit) and each of ``kinds``;
+    ``recorded``: the year it was recorded in too (a death counted by the date it was
+    recorded)."""
+    out: set[Pair] = set()
+    names = ["residence_unit_id", "service_unit_id", "facility__unit_id", "date"]
+    if recorded:
+        names.append("created_at")
+    for row in rows.values_list(*names):
+        years = {row[3].year}
+        if recorded and row[4] is not None:
+            # the UTC day, as the facts read it, and the local one
+            years |= {row[4].astimezone(dt.UTC).year, timezone.localtime(row[4]).year}
+        out |= {
+            (unit, year, kind)
+            for unit in row[:3]
+            if unit is not None
+            for year in years
+            for kind in kinds
+        }
+    return out
+
+
+def _dependants(model: Any, pks: set[int]) -> list[tuple[Any, Any]]:
+    """(model, queryset) of the events whose facts read columns of these records of
+    ``model`` (the joins of ``facts.py``), besides the records themselves: a delivery's
+    births (place, number of babies); a birth's child's deaths and the deaths of its
+    mother's children (live-born or a stillborn registered as a person); a pregnancy's
+    or antenatal visit's delivery (antenatal care summary); a postnatal contact's
+    delivery; every dose of a child (the dose that completes a set can move) and every
+    measurement of a person (the latest one per month)."""
+    from mch.registers.models import (
+        AntenatalVisit,
+        Birth,
+        Death,
+        Delivery,
+        GrowthMeasurement,
+        Immunisation,
+        PostnatalContact,
+        Pregnancy,
+    )
+
+    own = model.objects.filter(pk__in=pks)
+    out: list[tuple[Any, Any]] = [(model, own)]
+    if model is Delivery:
+        out.append((Birth, Birth.objects.filter(delivery_id__in=pks)))
+    elif model is Birth:
+        children = own.exclude(person_id=None).values("person_id")
+        mothers = own.values("mother_id")
+        out.append((Death, Death.objects.filter(person_id__in=children)))
+        out.append((Death, Death.objects.filter(person__mother_id__in=mothers)))
+    elif model is Pregnancy:
+        out.append((Delivery, Delivery.objects.filter(pregnancy_id__in=pks)))
+    elif model is AntenatalVisit:
+        pregnancies = own.values("pregnancy_id")
+        out.append((Delivery, Delivery.objects.filter(pregnancy_id__in=pregnancies)))
+    elif model is PostnatalContact:
+        out.append((Delivery, Delivery.objects.filter(pk__in=own.values("delivery_id"))))
+    elif model in (Immunisation, GrowthMeasurement):
+        out.append((model, model.objects.filter(person_id__in=own.values("person_id"))))
+    return out
+
+
+def pairs_of_records(
+    records: dict[Any, set[int]], before: dict[tuple[Any, int], tuple[set[int], set[int]]]
+) -> set[Pair]:
+    """The (unit, year) pairs whose cells a change to these care events can move: each
+    record's own pairs and those of the events whose facts read it (``_dependants``),
+    and, for the values a record held before the change (``before``: the units and years
+    its audit diff names), every unit it named or names crossed with every year it named
+    or names."""
+    from mch.registers.models import Death
+
+    out: set[Pair] = set()
+    for model, pks in records.items():
+        for kind, rows in _dependants(model, pks):
+            out |= _event_pairs(rows, recorded=kind is Death, kinds=_kinds(kind))
+    for (model, pk), (units, years) in before.items():
+        # A person's own columns place no fact: her units and years only as they are.
+        kinds = {ALL_KINDS} if model is Person else _kinds(model)
+        now = (
+            set()
+            if model is Person
+            else _event_pairs(model.objects.filter(pk=pk), recorded=model is Death, kinds=kinds)
+        )
+        units = units | {unit for unit, _, _ in now}
+        years = years | {year for _, year, _ in now}
+        out |= {(unit, year, kind) for unit in units for year in years for kind in kinds}
+    return out
+
+
+def pairs_of_people(person_ids: Collection[int]) -> set[Pair]:
+    """The (unit, year) pairs whose cells a change to these people's own columns (birth
+    date, sex, poverty, education, mother) can move: every event of theirs and of their
+    children (facts read the mother's columns), and every birth they gave."""
+    from mch.registers.models import Birth, Death
+
+    people = set(person_ids)
+    if not people:
+        return set()
+    people |= set(Person.objects.filter(mother_id__in=people).values_list("pk", flat=True))
+    out: set[Pair] = set()
+    every = {ALL_KINDS}
+    for model in CARE_EVENT_MODELS:
+        rows = model.objects.filter(person_id__in=people)
+        out |= _event_pairs(rows, recorded=model is Death, kinds=every)
+    out |= _event_pairs(Birth.objects.filter(mother_id__in=people), kinds=every)
+    return out
+
+
 def years_in_changes(changes: dict[str, Any]) -> set[int]:
     """Years of the dates a change held before and after (a corrected delivery date)."""
     out: set[int] = set()
@@ -661,16 +878,37 @@ def years_in_changes(changes: dict[str, Any]) -> set[int]:
 
 def _flush() -> None:
     persons, units, years = _pending.persons, _pending.units, _pending.years
+    records, people, before = _pending.records, _pending.people, _pending.before
     _pending.persons, _pending.units, _pending.years = set(), set(), set()
+    _pending.records, _pending.people, _pending.before = {}, set(), {}
     _pending.scheduled = False
-    if years is not None:
+    pairs = pairs_of_records(records, before) | pairs_of_people(people)
+    if years is None:
+        # Every year (an import): whole units, the narrowed ones among them.
+        units = units | units_of_people(persons) | {unit for unit, _, _ in pairs}
+        cells_changed(units=units, years=None)
+        return
+    if persons or units:
         years = years | years_of_people(persons) | {timezone.localdate().year}
-    cells_changed(units=units | units_of_people(persons), years=years)
+        units = units | units_of_people(persons)
+        pairs |= {(unit, year, ALL_KINDS) for unit in units for year in years}
+    by_year: dict[int, tuple[set[int], set[str]]] = {}
+    for unit, year, kind in pairs:
+        found = by_year.setdefault(year, (set(), set()))
+        found[0].add(unit)
+        found[1].add(kind)
+    cells_changed(units={unit for unit, _, _ in pairs}, pairs=by_year)
 
 
-def cells_changed(*, units: Collection[int], years: Collection[int] | None = None) -> None:
+def cells_changed(
+    *,
+    units: Collection[int],
+    years: Collection[int] | None = None,
+    pairs: dict[int, tuple[set[int], set[str]]] | None = None,
+) -> None:
     """After a commit that changed records of ``units``: recompute their cells for every
-    ready version. A rebuild running meanwhile may have read those records before the
+    ready version (in ``years``; or, with ``pairs``, year -> (units, kinds of fact), only
+    those: ``_build_pairs``). A rebuild running meanwhile may have read those records before the
     commit, so the units are first noted as pending, then the states read: a version
     still building then recomputes them when it is done (``_drain``), after it turns
     ready; the note is dropped only when no version was building."""
@@ -680,7 +918,10 @@ def cells_changed(*, units: Collection[int], years: Collection[int] | None = Non
     states = dict(AggregateState.objects.values_list("version_id", "status"))
     ready = [pk for pk, status in states.items() if status == AggregateState.Status.READY]
     plan = _Plan.of(IndicatorVersion.objects.filter(pk__in=ready).select_related("indicator"))
-    cells_refresh(units=units, plan=plan, years=years)
+    if pairs is not None:
+        _build_pairs(plan, pairs)  # only the (unit, year) pairs the writes can move
+    else:
+        cells_refresh(units=units, plan=plan, years=years)
     if len(ready) == len(states):
         ids = [note.pk for note in notes if note.pk is not None]
         if len(ids) == len(notes):
@@ -707,11 +948,50 @@ def cells_touch(
         _pending.years = None
     else:
         _pending.years |= set(years)
+    _schedule()
+
+
+def _schedule() -> None:
     # Once per transaction: scheduled and not yet run (a rolled-back transaction drops
     # its callbacks, and with them this one, while the flag stays).
     if not (_pending.scheduled and any(e[1] is _flush for e in connection.run_on_commit)):
         _pending.scheduled = True
         transaction.on_commit(_flush)
+
+
+def record_touch(
+    *, instance: Any, action: str, person_id: int | None, changes: dict[str, Any]
+) -> None:
+    """What ``audit_log`` calls for a change to a person's record. A care event created or
+    changed, or a person's own columns, move only the cells of known (unit, year) pairs
+    (``pairs_of_records``, ``pairs_of_people``, and the units and years the record held
+    before, from the audit diff); anything else (a merge, another kind of record) refreshes
+    the units of the person, her mother and children for the years of their events."""
+    if not AggregateState.objects.exists():
+        return  # nothing stored yet
+    model = type(instance) if instance is not None else None
+    narrow = action in ("create", "update") and getattr(instance, "pk", None) is not None
+    if narrow and model in CARE_EVENT_MODELS:
+        _pending.records.setdefault(model, set()).add(int(instance.pk))
+    elif narrow and model is Person:
+        # A new person has no record yet: those that name her later are audited
+        # themselves, and move what they move.
+        if action == "update":
+            _pending.people.add(int(instance.pk))
+    else:
+        cells_touch(
+            person_ids=[person_id],
+            units=units_in_changes(changes),
+            years=years_in_changes(changes),
+        )
+        return
+    if action == "update":
+        # The units and years the record named before (and now), from the diff: crossed
+        # with its current ones in ``pairs_of_records`` (a new record had none before).
+        seen = _pending.before.setdefault((model, int(instance.pk)), (set(), set()))
+        seen[0].update(units_in_changes(changes))
+        seen[1].update(years_in_changes(changes))
+    _schedule()
 
 
 def cells_touch_batch(batch_id: int) -> None:

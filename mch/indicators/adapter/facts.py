@@ -12,6 +12,10 @@ and turned into columns at once: dates become ``datetime64[D]`` arrays, ages and
 groups are computed on whole columns, and only the group profile is looked up per row
 (a dict). The columns hold the same values, of the same types, as the engine's
 ``column_of`` makes from Python values.
+
+A write refreshes only the (unit, year) pairs of the records it changed and of the
+records whose facts read them through these joins (``aggregates._dependants``): a new
+join here (a fact reading another record's column) needs its line there.
 """
 
 from __future__ import annotations

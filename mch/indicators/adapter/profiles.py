@@ -31,15 +31,31 @@ class ProfileMap:
     """Profile tuple -> id; ``persist`` stores new profiles (stored aggregates need ids
     that last), otherwise new ones get negative ids in memory only."""
 
-    def __init__(self, *, persist: bool) -> None:
+    def __init__(self, *, persist: bool, lazy: bool = False) -> None:
+        """``lazy`` (with ``persist``): read no profile up front, only those of the facts
+        asked about, by key (a refresh of a few units meets a few hundred of the tens of
+        thousands stored); the ids are the same, as a profile missing from the map is
+        found or created by its key anyway. ``attrs`` and ``items`` then know only those."""
         self.persist = persist
+        self.lazy = lazy and persist
         self._ids: dict[tuple[Any, ...], int] = {}
         self._attrs: dict[int, dict[str, Any]] = {}
-        for pk, key in GroupProfile.objects.values_list("pk", "attrs"):
-            values = tuple(key.get(name) for name in PROFILE_ATTRIBUTES)
-            self._ids[values] = pk
-            self._attrs[pk] = dict(key)
+        if not self.lazy:
+            for pk, key in GroupProfile.objects.values_list("pk", "attrs"):
+                values = tuple(key.get(name) for name in PROFILE_ATTRIBUTES)
+                self._ids[values] = pk
+                self._attrs[pk] = dict(key)
         self._next_temporary = -1
+
+    def _fetch(self, wanted: set[tuple[Any, ...]]) -> None:
+        """Read the stored profiles of ``wanted`` by key (lazy maps)."""
+        by_key = {profile_key(values): values for values in wanted}
+        keys = list(by_key)
+        for start in range(0, len(keys), 500):
+            rows = GroupProfile.objects.filter(key__in=keys[start : start + 500])
+            for pk, key, attrs in rows.values_list("pk", "key", "attrs"):
+                self._ids[by_key[key]] = pk
+                self._attrs[pk] = dict(attrs)
 
     def id(self, values: tuple[Any, ...]) -> int:
         found = self._ids.get(values)
@@ -61,6 +77,11 @@ class ProfileMap:
     def ids(self, rows: Iterable[tuple[Any, ...]]) -> list[int]:
         """``id`` of each profile tuple (a dict look-up for the ones already known)."""
         known = self._ids
+        if self.lazy:
+            rows = list(rows)
+            missing = set(rows) - known.keys()
+            if missing:
+                self._fetch(missing)
         out: list[int] = []
         for values in rows:
             found = known.get(values)

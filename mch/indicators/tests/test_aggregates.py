@@ -162,10 +162,171 @@ def _move_and_merge(world: RegisterWorld) -> None:
     services.person_merge(user=world.officer, keep=keep, duplicate=twin)
 
 
+def _year_end_delivery(world: RegisterWorld) -> None:
+    _deliver(world, when=D(2024, 12, 31), weight=2400)
+
+
+def _year_end_delivery_moved_into_the_next_year(world: RegisterWorld) -> None:
+    """A correction moves a delivery (and its baby, who follows it) across the year end:
+    only the pairs of its units in 2024 and 2025 are refreshed."""
+    delivery = Delivery.objects.filter(date=D(2024, 12, 31)).latest("pk")
+    services.delivery_record(
+        user=world.staff,
+        person=delivery.person,
+        delivery=delivery,
+        date=D(2025, 1, 1),
+        place="facility",
+        facility=world.station,
+        attendant="midwife",
+        today=TODAY,
+    )
+
+
+def _hospital_delivery_of_a_woman_of_another_commune(world: RegisterWorld) -> None:
+    mother = services.person_register(
+        user=world.other_staff,
+        full_name=f"Người Mẹ Số {next(_numbers)}",
+        sex="F",
+        birth_date=D(1994, 5, 5),
+        residence_unit=world.other_commune,
+        today=TODAY,
+    )
+    delivery = services.delivery_record(
+        user=world.other_staff,
+        person=mother,
+        date=D(2025, 8, 8),
+        place="facility",
+        facility=world.hospital,
+        attendant="doctor",
+        babies=[services.BirthInput(sex="F", birth_weight_g=2300)],
+        today=TODAY,
+    )
+    services.delivery_record(  # corrected: a caesarean, heavier baby
+        user=world.other_staff,
+        person=mother,
+        delivery=delivery,
+        date=D(2025, 8, 8),
+        place="facility",
+        facility=world.hospital,
+        attendant="doctor",
+        mode="caesarean",
+        babies=[services.BirthInput(sex="F", birth_weight_g=2600)],
+        today=TODAY,
+    )
+
+
+def _child(world: RegisterWorld) -> object:
+    delivery = Delivery.objects.filter(residence_unit=world.commune, date=D(2024, 3, 1)).first()
+    if delivery is None:
+        _, delivery = _deliver(world, when=D(2024, 3, 1), weight=3200)
+    return Birth.objects.get(delivery=delivery).person
+
+
+def _doses_but_one(world: RegisterWorld) -> None:
+    child = _child(world)
+    doses = [("bcg", 1, D(2024, 3, 2))]
+    doses += [("dpt_hepb_hib", n, D(2024, 3 + 2 * n, 5)) for n in (1, 2, 3)]
+    doses += [("opv", n, D(2024, 3 + 2 * n, 5)) for n in (1, 2)]
+    for antigen, dose, day in doses:
+        services.dose_record(
+            user=world.staff, person=child, antigen=antigen, dose=dose, date=day, today=TODAY
+        )
+    # measles given at the other commune's station: a unit no other dose names
+    services.dose_record(
+        user=world.officer,
+        person=child,
+        antigen="measles",
+        dose=1,
+        date=D(2024, 12, 10),
+        facility=world.other_station,
+        today=TODAY,
+    )
+
+
+def _dose_completing_the_set_next_year(world: RegisterWorld) -> None:
+    services.dose_record(
+        user=world.staff, person=_child(world), antigen="opv", dose=3, date=D(2025, 1, 10)
+    )
+
+
+def _that_dose_corrected_to_the_earlier_year(world: RegisterWorld) -> None:
+    """The set is now completed by the measles dose of December 2024 at the other station:
+    the fact moves from January 2025 at the commune to 2024 at the other commune's unit,
+    placed by another record than the one corrected."""
+    from mch.registers.models import Immunisation
+
+    child = _child(world)
+    dose = Immunisation.objects.get(person=child, antigen="opv", dose=3)
+    services.dose_record(
+        user=world.staff,
+        person=child,
+        antigen="opv",
+        dose=3,
+        date=D(2024, 11, 30),
+        immunisation=dose,
+        today=TODAY,
+    )
+
+
+def _measurements_and_one_moved(world: RegisterWorld) -> None:
+    from mch.registers.models import GrowthMeasurement
+
+    child = _child(world)
+    for day, kg in ((D(2025, 2, 3), 9.0), (D(2025, 5, 6), 9.4)):
+        services.measurement_record(
+            user=world.staff,
+            person=child,
+            date=day,
+            weight_kg=kg,
+            length_cm=76.0,
+            position="lying",
+            today=TODAY,
+        )
+    row = GrowthMeasurement.objects.filter(person=child, date=D(2025, 5, 6)).get()
+    services.measurement_record(
+        user=world.staff,
+        person=child,
+        date=D(2024, 12, 28),
+        weight_kg=6.0,
+        length_cm=70.0,
+        position="lying",
+        measurement=row,
+        today=TODAY,
+    )
+
+
+def _death_recorded_a_year_late(world: RegisterWorld) -> None:
+    _, delivery = _deliver(world, when=D(2024, 11, 1), weight=2500)
+    child = Birth.objects.get(delivery=delivery).person
+    services.death_record(
+        user=world.staff,
+        person=child,
+        date=D(2024, 11, 20),
+        place="home",
+        recorded_on=D(2025, 12, 2),
+        today=TODAY,
+    )
+
+
+def _mother_poorer_with_children_recorded(world: RegisterWorld) -> None:
+    """A person's own columns: her deliveries' and her children's facts read them."""
+    child = _child(world)
+    services.person_update(user=world.staff, person=child.mother, poverty="poor", today=TODAY)
+
+
 SCENARIOS: list[Callable[[RegisterWorld], None]] = [
     _new_delivery,
     _corrected_delivery,
     _neonatal_death_and_its_correction,
+    _year_end_delivery,
+    _year_end_delivery_moved_into_the_next_year,
+    _hospital_delivery_of_a_woman_of_another_commune,
+    _doses_but_one,
+    _dose_completing_the_set_next_year,
+    _that_dose_corrected_to_the_earlier_year,
+    _measurements_and_one_moved,
+    _death_recorded_a_year_late,
+    _mother_poorer_with_children_recorded,
     _move_and_merge,
 ]
 

@@ -55,10 +55,8 @@ def audit_log(
         # What the change can move in the stored indicator cells, refreshed on commit.
         from mch.indicators.adapter import aggregates
 
-        aggregates.cells_touch(
-            person_ids=[person_id],
-            units=aggregates.units_in_changes(changes or {}),
-            years=aggregates.years_in_changes(changes or {}),
+        aggregates.record_touch(
+            instance=instance, action=action, person_id=person_id, changes=changes or {}
         )
     return AuditEntry.objects.create(
         user=actor,
