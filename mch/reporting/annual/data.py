@@ -357,7 +357,7 @@ def annual_report_data(
 
     cards = {year: this_year, year - 1: last_year}
     trends = _trends(user, plan, year, chart_rows[:TRENDS], as_of, cards)
-    actions, visible = _mpdsr_actions(user, year)
+    actions, visible = _mpdsr_actions(user, plan, year)
 
     day = report.report_date or timezone.localdate()
     province = _province_on(plan.issuer_unit, day)
@@ -443,18 +443,31 @@ def _trends(
     return [t for t in trends if t.has_data]
 
 
-def _mpdsr_actions(user: Any, year: int) -> tuple[list[Any], bool]:
-    """Actions answering the maternal death reviews, done or due in the year (through the
-    MPDSR selectors: only a reader of reviews sees them)."""
+def _mpdsr_actions(user: Any, plan: Plan, year: int) -> tuple[list[Any], bool]:
+    """Actions answering the maternal and perinatal death reviews of the plan's territory
+    (its unit's area, or the communes that now hold it), done or due in the year (through
+    the MPDSR selectors: only a reader of reviews sees them)."""
     from django.db.models import Q
 
+    from mch.indicators.adapter.units import successor_communes
     from mch.mpdsr import access
     from mch.mpdsr.selectors import actions_for
 
     if not access.can_see_reviews(user):
         return [], False
+    unit = plan.scope_unit
+    end = dt.date(year, 12, 31)
+    roots = [unit.path]
+    if not unit.is_valid_on(end):
+        roots += [c.path for c in successor_communes(unit, end)]
+    territory = Q()
+    for root in roots:
+        for death in ("review__death__", "perinatal_review__"):
+            for field_name in ("residence_unit", "service_unit", "facility__unit"):
+                territory |= Q(**{f"{death}{field_name}__path__startswith": root})
     actions = (
         actions_for(user=user)
+        .filter(territory)
         .filter(Q(done_on__year=year) | Q(deadline__year=year))
         .order_by("deadline", "pk")
     )
