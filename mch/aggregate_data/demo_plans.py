@@ -1,5 +1,7 @@
-"""Demo periodic reports for the province of a seed plan without registers in the demo:
-Bắc Giang (plan ``bac-giang-kh-bmte-2024``, 2024–2025), merged into Bắc Ninh on 1 July 2025.
+"""Demo periodic reports for the province of each seed plan without registers in the demo:
+Bắc Giang (plan ``bac-giang-kh-bmte-2024``, 2024–2025), merged into Bắc Ninh on 1 July 2025,
+and Bình Thuận (plan ``binh-thuan-kh-sksss-2024``), merged into Lâm Đồng (the same layout,
+its province's own reports approved by the administrator).
 
 So that the plan's reporting pages (completeness, timeliness, data quality) and its annual
 report have figures: a few communes of Bắc Giang report every month from January 2024 to
@@ -32,6 +34,9 @@ from .models import PeriodicReport, ReportStatus
 
 PLAN = "bac-giang-kh-bmte-2024"
 OFFICER = "sobacninh"
+# Every seed plan without registers in the demo, with the officer of the province that now
+# holds its territory: Bắc Giang (into Bắc Ninh), Bình Thuận (into Lâm Đồng).
+PLANS = ((PLAN, OFFICER), ("binh-thuan-kh-sksss-2024", "solamdong"))
 APPROVER = "quantri"
 COMMUNES = 8
 FIRST = dt.date(2024, 1, 1)
@@ -135,12 +140,17 @@ def _communes(plan_unit: OrgUnit, before: dt.date) -> tuple[list[OrgUnit], list[
 
 @transaction.atomic
 def demo_plan_reports_load(*, today: dt.date | None = None) -> int:
-    """The Bắc Giang plan's demo reports (see the module's note); the number created."""
+    """The demo reports of each plan of ``PLANS`` (see the module's note); the number
+    created."""
+    today = today or timezone.localdate()
+    return sum(_plan_reports(slug, officer, today) for slug, officer in PLANS)
+
+
+def _plan_reports(slug: str, officer_name: str, today: dt.date) -> int:
     from mch.plans.models import Plan
 
-    today = today or timezone.localdate()
-    plan = Plan.objects.filter(slug=PLAN).select_related("scope_unit").first()
-    officer = User.objects.filter(username=OFFICER).first()
+    plan = Plan.objects.filter(slug=slug).select_related("scope_unit").first()
+    officer = User.objects.filter(username=officer_name).first()
     approver = User.objects.filter(username=APPROVER, is_superuser=True).first()
     if plan is None or officer is None:
         return 0

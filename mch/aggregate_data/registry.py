@@ -58,6 +58,16 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Gives:
+    """An indicator part that an element (or the sum of some of its cells) equals, for the
+    figures of the approved reports (``gives`` in the file; not used to pre-fill)."""
+
+    indicator: str
+    part: str
+    cells: tuple[str, ...] = ()  # empty: the whole element
+
+
+@dataclass(frozen=True)
 class Cell:
     """One option combination of an element: ``total`` or option codes joined with "."."""
 
@@ -80,6 +90,7 @@ class Element:
     categories: tuple[Category, ...]
     prefill_total: tuple[Term, ...]
     prefill_cells: Mapping[str, tuple[Term, ...]]
+    gives: tuple[Gives, ...] = ()
 
     @property
     def cells(self) -> tuple[Cell, ...]:
@@ -251,6 +262,7 @@ class Definitions:
             "dhis2",
             "categories",
             "prefill",
+            "gives",
         }
         if unknown:
             problems.append(f"{where}: khóa không biết {sorted(unknown)}")
@@ -282,7 +294,31 @@ class Definitions:
                         f"{where}: ô '{cell_code}' không thuộc các phân tổ của chỉ tiêu"
                     )
                 cells[str(cell_code)] = self._terms(raw, where, problems)
-        self.elements[code] = Element(code, section, *names, tuple(categories), total, cells)
+        gives = self._gives(entry.get("gives"), where, {c.code for c in cells_of}, problems)
+        self.elements[code] = Element(code, section, *names, tuple(categories), total, cells, gives)
+
+    def _gives(
+        self, raw: Any, where: str, known: set[str], problems: list[str]
+    ) -> tuple[Gives, ...]:
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            problems.append(f"{where}: 'gives' phải là danh sách")
+            return ()
+        out = []
+        for item in raw:
+            if not isinstance(item, Mapping) or not item.get("indicator"):
+                problems.append(f"{where}: 'gives' thiếu 'indicator'")
+                continue
+            part = item.get("part", "numerator")
+            if part not in _PARTS:
+                problems.append(f"{where}: 'part' phải là numerator hoặc denominator")
+            cells = tuple(str(c) for c in item.get("cells") or ())
+            for cell in cells:
+                if cell not in known:
+                    problems.append(f"{where}: ô '{cell}' không thuộc các phân tổ của chỉ tiêu")
+            out.append(Gives(str(item["indicator"]), str(part), cells))
+        return tuple(out)
 
     def _form(self, entry: Mapping[str, Any], i: int, problems: list[str]) -> None:
         code, where = _head(entry, "forms", i, self.forms, "mã biểu mẫu bị trùng", problems)
@@ -322,6 +358,7 @@ class Definitions:
                 codes.add(term.indicator)
             for terms in element.prefill_cells.values():
                 codes.update(term.indicator for term in terms)
+            codes.update(g.indicator for g in element.gives)
         return codes
 
 

@@ -134,9 +134,12 @@ def demo_setup(*, progress: Progress | None = None) -> None:
 
     definitions_load()
     demo_reports_load()
-    from mch.aggregate_data.demo_plans import demo_plan_reports_load  # Bắc Giang's plan
+    from mch.aggregate_data.demo_plans import demo_plan_reports_load  # Bắc Giang, Bình Thuận
 
-    say(f"Báo cáo định kỳ của kế hoạch Bắc Giang: {demo_plan_reports_load()} báo cáo mới.")
+    say(
+        "Báo cáo định kỳ của các kế hoạch Bắc Giang, Bình Thuận: "
+        f"{demo_plan_reports_load()} báo cáo mới."
+    )
     from mch.reported_values.demo import demo_reported_values_load
 
     demo_reported_values_load(progress=say)

@@ -90,10 +90,11 @@ def deidentify(text: str, hidden: list[str]) -> str:
 
 
 def year_actions(
-    *, user: Any, year: int, today: dt.date | None = None
+    *, user: Any, year: int, today: dt.date | None = None, territory: Q | None = None
 ) -> tuple[list[ActionRow], bool]:
     """(rows, visible): the year's actions as the report prints them, oldest deadline
-    first; ``visible`` is False for a user who may not read reviews (nothing listed)."""
+    first, only those matching ``territory`` when given (a plan's area); ``visible`` is
+    False for a user who may not read reviews (nothing listed)."""
     if not access.can_see_reviews(user):
         return [], False
     from django.utils import timezone
@@ -105,6 +106,7 @@ def year_actions(
         actions_for(user=user)
         .filter(Q(done_on__year=year) | Q(deadline__year=year) | Q(created_at__year=year))
         .exclude(done_on__lt=dt.date(year, 1, 1))  # done in an earlier year: that year's
+        .filter(territory if territory is not None else Q())
         .select_related(
             "review__death__person",
             "perinatal_review__death__person__mother",

@@ -217,31 +217,35 @@ def _staff(r: WorkforceReport) -> rules.FacilityStaff:
 
 # ---------------------------------------------------------------- approved periodic reports
 
-Part = tuple[str, str | None]  # (element, cell or None for the whole element)
+Part = tuple[str, tuple[str, ...] | None]  # (element, cells summed, or None: whole element)
 
 
 def element_parts(defs: Any) -> dict[tuple[str, str], Part]:
-    """{(indicator, "numerator"|"denominator"): (element, cell)} from the definitions'
-    ``prefill`` rules: an element (or one of its cells) whose rule is exactly one
-    indicator part gives that part. The first element in the file wins."""
+    """{(indicator, "numerator"|"denominator"): (element, cells)} from the definitions:
+    the ``prefill`` rules (an element, or one of its cells, whose rule is exactly one
+    indicator part gives that part) and the ``gives`` declarations (the whole element or
+    the sum of the cells listed). The first element in the file wins."""
     found: dict[tuple[str, str], Part] = {}
     for element in defs.elements.values():
         total = element.prefill_total
         if len(total) == 1 and total[0].sign == 1:
             found.setdefault((total[0].indicator, total[0].part), (element.code, None))
         cells = element.prefill_cells
-        if not cells:
-            continue
-        net: Counter[tuple[str, str]] = Counter()
-        for terms in cells.values():
-            for term in terms:
-                net[(term.indicator, term.part)] += term.sign
-        kept = [(k, v) for k, v in net.items() if v]
-        if len(kept) == 1 and kept[0][1] == 1 and len(cells) == len(element.cells):
-            found.setdefault(kept[0][0], (element.code, None))
-        for cell, terms in cells.items():
-            if len(terms) == 1 and terms[0].sign == 1:
-                found.setdefault((terms[0].indicator, terms[0].part), (element.code, cell))
+        if cells:
+            net: Counter[tuple[str, str]] = Counter()
+            for terms in cells.values():
+                for term in terms:
+                    net[(term.indicator, term.part)] += term.sign
+            kept = [(k, v) for k, v in net.items() if v]
+            if len(kept) == 1 and kept[0][1] == 1 and len(cells) == len(element.cells):
+                found.setdefault(kept[0][0], (element.code, None))
+            for cell, terms in cells.items():
+                if len(terms) == 1 and terms[0].sign == 1:
+                    found.setdefault((terms[0].indicator, terms[0].part), (element.code, (cell,)))
+        for given in getattr(element, "gives", ()):
+            found.setdefault(
+                (given.indicator, given.part), (element.code, tuple(given.cells) or None)
+            )
     return found
 
 
@@ -265,11 +269,12 @@ def _approved(out: Any, scope: Scope, versions: Any, units: Any, years: Any) -> 
     if not wanted:
         return
     elements = {p[0] for pair in wanted.values() for p in pair if p is not None}
+    ids = {u.unit_id for u in units} | {p for u in units for p in u.parts}
     values = scope.filter(
         DataValue.objects.filter(
             element__in=elements,
             report__status=ReportStatus.APPROVED,
-            report__unit_id__in=[u.unit_id for u in units],
+            report__unit_id__in=ids,
             report__period_start__year__in=list(years),
         ),
         "report__unit",
@@ -293,61 +298,141 @@ def _approved(out: Any, scope: Scope, versions: Any, units: Any, years: Any) -> 
             continue
         reports[(unit_id, start.year)][kind][report_id][(element, cell)] = value
         months[report_id] = (start, end)
+    with_parts = [u for u in units if u.parts]
+    named = {
+        o.pk: o
+        for o in OrgUnit.objects.filter(
+            pk__in={u.unit_id for u in with_parts} | {p for u in with_parts for p in u.parts}
+        ).only("pk", "name", "valid_to")
+    }
     from mch.indicators.engine import compute
     from mch.indicators.values import spec_of
 
-    for (unit_id, year), kinds in reports.items():
-        kind = next(k for k in _KIND_ORDER if k in kinds)
-        chosen = kinds[kind]
-        complete = len(chosen) >= _FULL.get(kind, 99)
-        first = min(months[r][0] for r in chosen)
-        last = max(months[r][1] for r in chosen)
-        covered = f"{len(chosen)} báo cáo, {first:%m/%Y}–{last:%m/%Y}"
-        for code, (num_part, den_part) in wanted.items():
-
-            def total(part: Part | None, chosen: Any = chosen) -> float | None:
-                if part is None:
-                    return None
-                element, cell = part
-                sums = [
-                    v
-                    for rep in chosen.values()
-                    for (e, c), v in rep.items()
-                    if e == element and (cell is None or c == cell)
-                ]
-                return float(sum(sums)) if sums else None
-
-            summed_num, summed_den = total(num_part), total(den_part)
-            if summed_num is None:
-                continue
-            version = versions[code]
-            if version.multiplier == 1:
-                point = SeriesPoint(
-                    rules.APPROVED_AGGREGATE,
-                    summed_num,
-                    numerator=summed_num,
-                    complete=complete,
-                    detail=covered,
-                )
+    for spec in units:
+        for year in years:
+            if spec.parts:
+                picked = _through_lineage(spec, year, reports, months, named)
             else:
-                spec = spec_of(version)
-                res = compute.result(
-                    summed_num,
-                    summed_den,
-                    multiplier=version.multiplier,
-                    ci=spec.ci if spec else "none",
-                )
-                if res.value is None:
+                picked = _own(reports.get((spec.unit_id, year)), months)
+            if picked is None:
+                continue
+            chosen, complete, covered = picked
+            unit_id = spec.unit_id
+            for code, (num_part, den_part) in wanted.items():
+
+                def total(part: Part | None, chosen: Any = chosen) -> float | None:
+                    if part is None:
+                        return None
+                    element, cells = part
+                    sums = [
+                        v
+                        for rep in chosen.values()
+                        for (e, c), v in rep.items()
+                        if e == element and (cells is None or c in cells)
+                    ]
+                    return float(sum(sums)) if sums else None
+
+                summed_num, summed_den = total(num_part), total(den_part)
+                if summed_num is None:
                     continue
-                point = SeriesPoint(
-                    rules.APPROVED_AGGREGATE,
-                    res.value,
-                    res.ci_low,
-                    res.ci_high,
-                    summed_num,
-                    summed_den,
-                    complete,
-                    covered,
-                    bool(res.small_numbers),
-                )
-            out[(code, "all", unit_id, year)][rules.APPROVED_AGGREGATE] = point
+                version = versions[code]
+                if version.multiplier == 1:
+                    point = SeriesPoint(
+                        rules.APPROVED_AGGREGATE,
+                        summed_num,
+                        numerator=summed_num,
+                        complete=complete,
+                        detail=covered,
+                    )
+                else:
+                    ind_spec = spec_of(version)
+                    res = compute.result(
+                        summed_num,
+                        summed_den,
+                        multiplier=version.multiplier,
+                        ci=ind_spec.ci if ind_spec else "none",
+                    )
+                    if res.value is None:
+                        continue
+                    point = SeriesPoint(
+                        rules.APPROVED_AGGREGATE,
+                        res.value,
+                        res.ci_low,
+                        res.ci_high,
+                        summed_num,
+                        summed_den,
+                        complete,
+                        covered,
+                        bool(res.small_numbers),
+                    )
+                out[(code, "all", unit_id, year)][rules.APPROVED_AGGREGATE] = point
+
+
+Chosen = dict[int, dict[tuple[str, str], int]]  # report -> {(element, cell): value}
+
+
+def _own(kinds: Any, months: dict[int, tuple[Any, Any]]) -> tuple[Chosen, bool, str] | None:
+    """A unit's own approved reports of a year: those of the longest kind it has."""
+    if not kinds:
+        return None
+    kind = next(k for k in _KIND_ORDER if k in kinds)
+    chosen = kinds[kind]
+    complete = len(chosen) >= _FULL.get(kind, 99)
+    first = min(months[r][0] for r in chosen)
+    last = max(months[r][1] for r in chosen)
+    return chosen, complete, f"{len(chosen)} báo cáo, {first:%m/%Y}–{last:%m/%Y}"
+
+
+_NAMED_PARTS = 8
+
+
+def _through_lineage(
+    spec: UnitSpec,
+    year: int,
+    reports: Any,
+    months: dict[int, tuple[Any, Any]],
+    named: dict[int, OrgUnit],
+) -> tuple[Chosen, bool, str] | None:
+    """A unit dissolved during ``year`` (or before it) covers its territory for the whole
+    year: its own monthly reports up to its last day, then the monthly reports of the
+    communes that now hold its territory (``spec.parts``), month by month, never both
+    for the same month."""
+    unit = named.get(spec.unit_id)
+    ended = unit.valid_to if unit is not None else None
+    own = (reports.get((spec.unit_id, year)) or {}).get("month", {})
+    own_months = {months[r][0].month: r for r in own if ended is None or months[r][0] <= ended}
+    chosen: Chosen = {r: own[r] for r in own_months.values()}
+    after: list[int] = [
+        m
+        for m in range(1, 13)
+        if m not in own_months and (ended is None or (ended.year, ended.month) < (year, m))
+    ]
+    part_reports: dict[int, list[int]] = defaultdict(list)  # month -> reports
+    reporting: set[int] = set()
+    for part in spec.parts:
+        for r in (reports.get((part, year)) or {}).get("month", {}):
+            if months[r][0].month in after:
+                part_reports[months[r][0].month].append(r)
+                reporting.add(part)
+                chosen[r] = reports[(part, year)]["month"][r]
+    if not chosen:
+        return None
+    before_end = [m for m in range(1, 13) if m not in after]
+    complete = all(m in own_months for m in before_end) and all(
+        len(part_reports[m]) == len(spec.parts) for m in after
+    )
+    bits = []
+    if own_months:
+        first, last = min(own_months), max(own_months)
+        name = unit.name if unit is not None else ""
+        bits.append(f"{name}: {len(own_months)} báo cáo tháng {first:02d}/{year}–{last:02d}/{year}")
+    if after:
+        names = sorted(named[p].name for p in reporting if p in named)
+        shown = ", ".join(names[:_NAMED_PARTS]) + (" …" if len(names) > _NAMED_PARTS else "")
+        count = sum(len(v) for v in part_reports.values())
+        bits.append(
+            f"{after[0]:02d}/{year}–{after[-1]:02d}/{year}: {count} báo cáo tháng của "
+            f"{len(reporting)}/{len(spec.parts)} xã nay thuộc địa bàn"
+            + (f" ({shown})" if shown else "")
+        )
+    return chosen, complete, "; ".join(bits)

@@ -324,9 +324,13 @@ def unit_years(
 
 
 def _population_code(row: TargetRow) -> str:
+    """The row's population group: of its targets, else of its actuals or baselines (a
+    directive's row with figures for ethnic-minority children and no target)."""
     for items in row.targets.values():
         for target in items:
             return str(target.population.code)
+    for observation in (*row.actuals, *row.baselines):
+        return str(observation.population.code)
     return "all"
 
 

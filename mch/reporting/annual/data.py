@@ -357,7 +357,7 @@ def annual_report_data(
 
     cards = {year: this_year, year - 1: last_year}
     trends = _trends(user, plan, year, chart_rows[:TRENDS], as_of, cards)
-    actions, visible = _mpdsr_actions(user, year)
+    actions, visible = _mpdsr_actions(user, plan, year)
 
     day = report.report_date or timezone.localdate()
     province = _province_on(plan.issuer_unit, day)
@@ -443,9 +443,24 @@ def _trends(
     return [t for t in trends if t.has_data]
 
 
-def _mpdsr_actions(user: Any, year: int) -> tuple[list[Any], bool]:
-    """The year's MPDSR actions, de-identified (``mch.mpdsr.report_section``: only a
-    reader of reviews sees them)."""
+def _mpdsr_actions(user: Any, plan: Plan, year: int) -> tuple[list[Any], bool]:
+    """Actions answering the maternal and perinatal death reviews of the plan's territory
+    (its unit's area, or the communes that now hold it), set, due or done in the year,
+    de-identified (``mch.mpdsr.report_section.year_actions``: only a reader of reviews
+    sees them)."""
+    from django.db.models import Q
+
+    from mch.indicators.adapter.units import successor_communes
     from mch.mpdsr.report_section import year_actions
 
-    return year_actions(user=user, year=year)
+    unit = plan.scope_unit
+    end = dt.date(year, 12, 31)
+    roots = [unit.path]
+    if not unit.is_valid_on(end):
+        roots += [c.path for c in successor_communes(unit, end)]
+    territory = Q()
+    for root in roots:
+        for death in ("review__death__", "perinatal_review__"):
+            for field_name in ("residence_unit", "service_unit", "facility__unit"):
+                territory |= Q(**{f"{death}{field_name}__path__startswith": root})
+    return year_actions(user=user, year=year, territory=territory)

@@ -99,3 +99,20 @@ def test_a_quarter_of_the_approved_reports(reported) -> None:  # type: ignore[no
     outlier = [f for f in page.review.for_unit(w.new_n.pk) if f.kind == q.OUTLIER_OWN]
     assert [(f.month, f.value) for f in outlier] == [((2026, 5), 80)]
     assert page.review.province_completeness == round(100 * 3 / 6, 1)
+
+
+@pytest.mark.django_db
+def test_the_header_counts_the_communes_something_was_due_from(world, as_user) -> None:  # type: ignore[no-untyped-def]
+    w = world
+    services.definitions_load()
+    url = reverse("reporting-quality", args=[w.plan.slug, 2025]) + "?nguon=bao-cao"
+    # the last quarter of 2025: only the two communes of the reform were due; the whole
+    # year: the three dissolved communes (January–June) too
+    for token, names in (
+        ("2025-Q4", [w.new_n.name, w.new_m.name]),
+        ("", [w.old_a.name, w.old_b.name, w.old_c.name, w.new_n.name, w.new_m.name]),
+    ):
+        body = as_user(w.officer).get(url + (f"&ky={token}" if token else "")).content.decode()
+        assert f"· {len(names)} xã</p>" in body, token
+        for unit in (w.old_a, w.old_b, w.old_c, w.new_n, w.new_m):
+            assert (f">{unit.name}<" in body) == (unit.name in names), (token, unit.name)
