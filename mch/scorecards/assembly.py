@@ -60,6 +60,9 @@ class Cell:
     source: str = ""
     detail: str = ""
     others: tuple[tuple[str, float], ...] = ()
+    # The year of the value the status was judged on (a survey of an earlier year when
+    # this year has none); None when nothing was judged.
+    judged_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -382,6 +385,7 @@ def _cell(
         threshold=status.threshold,
         projection=status.projection,
         source="registers" if current is not None and current.value is not None else "",
+        judged_year=status.latest.year if status.latest is not None else None,
     )
 
 
@@ -483,4 +487,5 @@ def _with_other_sources(
                 source=chosen,
                 detail=current.detail if current is not None else "",
                 others=others,
+                judged_year=status.latest.year if status.latest is not None else None,
             )

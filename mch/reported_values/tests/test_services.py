@@ -150,3 +150,26 @@ def test_scorecard_judges_each_target_on_its_own_series(world: World) -> None:
 
     commune_card = plan_scorecard(user=rw.staff, plan=world.plan, year=YEAR, as_of=AS_OF)
     assert [u.unit_id for u in commune_card.units] == [rw.commune.pk]
+
+
+def test_a_status_judged_on_an_earlier_survey_says_its_year(world: World) -> None:
+    # the only survey is of 2024 (75% against the 2025 target of 70%): the 2025 cell has
+    # no value, its status is judged on 2024's, and the annual report says so
+    from mch.reporting.annual.data import annual_report_data
+
+    _survey(world, survey_date="15/06/2024", value="75")
+    rw = world.rw
+    card = plan_scorecard(user=rw.officer, plan=world.plan, year=YEAR, as_of=AS_OF)
+    cell = next(r for r in card.rows if r.indicator_code == "caregiver_newborn_danger_signs").cells[
+        rw.province.pk
+    ]
+    assert (cell.value, cell.status, cell.judged_year) == (None, "met", 2024)
+    data = annual_report_data(user=rw.officer, plan=world.plan, year=YEAR, as_of=AS_OF)
+    row = next(r for r in data.rows if r.indicator_code == "caregiver_newborn_danger_signs")
+    assert (row.actual.text, row.previous.text) == ("—", "75,0")
+    assert row.status_text == "Đạt (theo số liệu năm 2024)"
+    # a survey of the year itself: judged on it, nothing added
+    _survey(world, survey_date="15/06/2025", value="72")
+    data = annual_report_data(user=rw.officer, plan=world.plan, year=YEAR, as_of=AS_OF)
+    row = next(r for r in data.rows if r.indicator_code == "caregiver_newborn_danger_signs")
+    assert (row.actual.text, row.status_text) == ("72,0", "Đạt")

@@ -75,10 +75,16 @@ class ResultRow:
     # (source label, number of its note in ``AnnualReportData.source_notes``), in the
     # order previous year, this year; one entry per distinct note.
     source_refs: tuple[tuple[str, int], ...] = ()
+    # The year of the value the status was judged on when this year has no figure (a
+    # survey of an earlier year): the status says so.
+    judged_year: int | None = None
 
     @property
     def status_text(self) -> str:
-        return STATUS_VI.get(self.status, self.status)
+        text = STATUS_VI.get(self.status, self.status)
+        if self.judged_year is not None and self.status not in ("no_data", "not_computable"):
+            text = f"{text} (theo số liệu năm {self.judged_year})"
+        return text
 
     @property
     def source_text(self) -> str:
@@ -248,6 +254,15 @@ def _figure(
     return Figure(cell.value, number_vi(cell.value, 1), label, note)
 
 
+def _judged_earlier(cell: Any, year: int) -> int | None:
+    """The year of the value a status was judged on, when it is not the report's year
+    because the year has no figure (the latest survey was of an earlier year)."""
+    if cell is None or cell.value is not None:
+        return None
+    judged = getattr(cell, "judged_year", None)
+    return judged if judged is not None and judged != year else None
+
+
 def _with_notes(rows: list[ResultRow]) -> tuple[list[ResultRow], list[str]]:
     """Number each distinct source note in the order the table meets it."""
     notes: list[str] = []
@@ -310,6 +325,7 @@ def annual_report_data(
                     target_year=target.year if target else None,
                     actual=_figure(this_year.get(key), row.actuals, year, **figure_args(row)),
                     status=this_year[key].status if this_year.get(key) else "no_data",
+                    judged_year=_judged_earlier(this_year.get(key), year),
                     baseline=_document_figure(
                         [*row.actuals, *row.baselines], plan.period_start - 1, plan
                     ),
