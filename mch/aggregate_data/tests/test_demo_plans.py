@@ -56,17 +56,23 @@ def test_the_plans_province_gets_its_months_reported(rw) -> None:  # type: ignor
 
     created = demo_plan_reports_load(today=TODAY)
 
-    reports = PeriodicReport.objects.all()
+    every = PeriodicReport.objects.all()
+    reports = every.filter(form_code=demo_plans.FORM)
     # the old communes January 2024 – June 2025 (the last missing October 2024), the new
     # ones July – December 2025 (the last missing October 2025), the old province's 18 months
     assert reports.filter(unit__in=communes).count() == 3 * 18 - 1
     assert reports.filter(unit__in=[rw.commune, rw.other_commune]).count() == 2 * 6 - 1
     assert reports.filter(unit=old).count() == 18
-    assert created == reports.count()
+    assert created == every.count()
     assert demo_plan_reports_load(today=TODAY) == 0
     # the last month waits for approval, and the third commune's November; the rest is
     # approved; some came late
     waiting = reports.exclude(status=ReportStatus.APPROVED)
+    assert set(every.values_list("form_code", flat=True)) == {
+        demo_plans.FORM,
+        demo_plans.QUARTER_FORM,
+        demo_plans.YEAR_FORM,
+    }
     assert sorted(waiting.values_list("unit__code", "period_start")) == [
         ("03", dt.date(2024, 11, 1)),
         (rw.other_commune.code, dt.date(2025, 12, 1)),
@@ -96,6 +102,77 @@ def test_the_plans_province_gets_its_months_reported(rw) -> None:  # type: ignor
     points = other_series(user=officer, versions={"facility_birth": version},
                           units=[UnitSpec(old.pk)], years=[2024])  # fmt: skip
     point = points[("facility_birth", "all", old.pk, 2024)][rv.APPROVED_AGGREGATE]
-    in_2024 = {"report__unit": old, "report__period_start__year": 2024, "element": "deliveries"}
+    # (from its longest approved reports of the year: the year's)
+    in_2024 = {"report__unit": old, "report__form_code": demo_plans.YEAR_FORM,
+               "report__period_start__year": 2024, "element": "deliveries"}  # fmt: skip
     facility, every = _sum(cell="facility", **in_2024), _sum(**in_2024)
     assert point.complete and abs(point.value - 100 * facility / every) < 0.05
+
+
+def test_quarters_and_years_sum_the_months_and_give_the_quarterly_only_rows(rw) -> None:  # type: ignore[no-untyped-def]
+    """Each reporting commune sends the quarterly (an ended year's) report, its monthly
+    elements the sums of its months, approved unless it holds the last ended month; the
+    old province's are the sums of its communes' approved ones; the approved series then
+    gives a row only the quarterly form holds (iron supplementation)."""
+    old, communes = _world(rw)
+    demo_plan_reports_load(today=TODAY)
+
+    quarters = PeriodicReport.objects.filter(form_code=demo_plans.QUARTER_FORM)
+    months = PeriodicReport.objects.filter(form_code=demo_plans.FORM)
+    years = PeriodicReport.objects.filter(form_code=demo_plans.YEAR_FORM)
+    new = [rw.commune, rw.other_commune]
+    # every commune its quarters of 2024–2025 while it existed, the old ones their 2024
+    assert quarters.filter(unit__in=communes).count() == 3 * 6
+    assert quarters.filter(unit__in=new).count() == 2 * 2
+    assert years.filter(unit__in=communes, period_start__year=2024).count() == 3
+    assert not years.filter(unit__in=[*communes, *new], period_start__year=2025).exists()
+    checked = 0
+    for quarter in quarters.filter(unit__in=[*communes, *new]):
+        in_it = months.filter(
+            unit=quarter.unit,
+            period_start__gte=quarter.period_start,
+            period_start__lte=quarter.period_end,
+        )
+        waits = quarter.period_end >= dt.date(2025, 12, 1)  # holds the last ended month
+        assert (quarter.status == ReportStatus.APPROVED) == (not waits)
+        if in_it.count() < 3:
+            continue  # a month the commune did not send
+        checked += 1
+        for element in ("deliveries", "live_births", "child_deaths"):
+            assert _sum(report=quarter, element=element) == _sum(report__in=in_it, element=element)
+    assert checked >= 3 * 6
+    # the old province's quarter is the sum of its communes' approved quarters
+    for start in (dt.date(2024, 4, 1), dt.date(2024, 10, 1)):
+        counted = quarters.filter(
+            unit__in=communes, period_start=start, status=ReportStatus.APPROVED
+        )
+        assert counted.count() == 3
+        own = quarters.get(unit=old, period_start=start)
+        assert own.status == ReportStatus.APPROVED
+        assert (
+            _sum(report=own, element="iron_full")
+            == _sum(report__in=counted, element="iron_full")
+            > 0
+        )
+
+    # iron supplementation, on the quarterly form only: the plan's unit's 2024 figure from
+    # its longest approved reports of the year (the year's)
+    from mch.indicators.models import IndicatorVersion
+    from mch.indicators.services import catalogue_load
+    from mch.reported_values import rules as rv
+    from mch.reported_values.series import UnitSpec, other_series
+
+    catalogue_load()
+    version = IndicatorVersion.objects.filter(indicator__code="iron_supplement_full").latest(
+        "version"
+    )
+    officer = rw.province.users.model.objects.get(username=demo_plans.OFFICER)
+    points = other_series(user=officer, versions={"iron_supplement_full": version},
+                          units=[UnitSpec(old.pk)], years=[2024])  # fmt: skip
+    point = points[("iron_supplement_full", "all", old.pk, 2024)][rv.APPROVED_AGGREGATE]
+    year = years.get(unit=old, period_start=dt.date(2024, 1, 1))
+    assert year.status == ReportStatus.APPROVED
+    iron = _sum(report=year, element="iron_full")
+    deliveries = _sum(report=year, element="deliveries")
+    assert deliveries > 0
+    assert abs(point.value - version.multiplier * iron / deliveries) < 0.05
