@@ -104,7 +104,7 @@ class Levels:
 
 # A mountainous province (Lào Cai with Yên Bái): fewer antenatal visits, facility births
 # and home visits, more low birth weight, stunting and pneumonia; a newborn's death in
-# about one commune-month in 6 (about 12 per 1,000 live births at 8–19 births a month), a
+# about one commune-month in 7 (about 12 per 1,000 live births at 8–19 births a month), a
 # death at 28 days–11 months in 10, at 1–4 years in 9, a third of those from an injury.
 MOUNTAIN = Levels(
     per_delivery={
@@ -125,7 +125,7 @@ MOUNTAIN = Levels(
         "pneumonia_u5_antibiotic": 0.4,
     },
     facility={2026: 0.86},
-    deaths={"d0_27": 6, "d28_m11": 10, "y1_4": 9},
+    deaths={"d0_27": 7, "d28_m11": 10, "y1_4": 9},
     injury=3,
 )
 

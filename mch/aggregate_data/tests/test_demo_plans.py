@@ -176,3 +176,84 @@ def test_quarters_and_years_sum_the_months_and_give_the_quarterly_only_rows(rw) 
     deliveries = _sum(report=year, element="deliveries")
     assert deliveries > 0
     assert abs(point.value - version.multiplier * iron / deliveries) < 0.05
+
+
+LAO_CAI_TODAY = dt.date(2026, 12, 8)  # the 2026 annual report is due on 10 December
+LAO_CAI_ROWS = ("neonatal_mortality", "infant_mortality", "under5_mortality",
+                "skilled_birth_attendance", "low_birth_weight", "eenc", "full_immunisation_u1",
+                "checkup_health_record_u5", "under5_injury_mortality", "early_breastfeeding")  # fmt: skip
+
+
+def test_lao_cai_communes_report_2026_and_its_annual_report_has_figures(rw) -> None:  # type: ignore[no-untyped-def]
+    """A province of today's map (no lineage): its own communes report January–November
+    2026 (November waiting, one commune missing it), the province's months January–October
+    and its quarters sum theirs; the approved series gives the 2026 figure of every plan
+    row a commune report can give, equal to the sums of the province's quarterly reports."""
+    from mch.aggregate_data.services import definitions_current
+    from mch.indicators.models import IndicatorVersion
+    from mch.indicators.services import catalogue_load
+    from mch.reported_values import rules as rv
+    from mch.reported_values.series import UnitSpec, element_parts, other_series
+
+    officer = user_create(username=demo_plans.LAO_CAI_OFFICER, password=PASSWORD,
+                          role=Role.PROVINCE_OFFICER, units=[rw.province], validate=False)  # fmt: skip
+    admin = user_create(username=demo_plans.APPROVER, password=PASSWORD,
+                        role=Role.PROVINCE_OFFICER, units=[rw.province], validate=False)  # fmt: skip
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    Plan.objects.create(slug=demo_plans.LAO_CAI, kind="ke_hoach", title="Kế hoạch thử",
+                        issuer_name="UBND tỉnh", issuer_unit=rw.province,
+                        scope_unit=rw.province, period_start=2026, period_end=2030)  # fmt: skip
+
+    demo_plan_reports_load(today=LAO_CAI_TODAY)
+
+    months = PeriodicReport.objects.filter(form_code=demo_plans.FORM)
+    communes = sorted({r.unit for r in months.exclude(unit=rw.province)}, key=lambda u: u.code)
+    assert rw.commune in communes and rw.other_commune in communes
+    assert {r.period_start.year for r in months} == {2026}
+    before_november = months.filter(period_start__lt=dt.date(2026, 11, 1))
+    assert not before_november.exclude(status=ReportStatus.APPROVED).exists()
+    assert before_november.filter(unit=rw.province).count() == 10
+    november = months.filter(period_start=dt.date(2026, 11, 1))
+    assert set(november.values_list("status", flat=True)) == {ReportStatus.SUBMITTED}
+    assert 0 < november.count() < len(communes)  # one commune has not sent it
+    quarters = PeriodicReport.objects.filter(form_code=demo_plans.QUARTER_FORM, unit=rw.province)
+    assert sorted(quarters.values_list("period_start__month", flat=True)) == [1, 4, 7]
+    assert set(quarters.values_list("status", flat=True)) == {ReportStatus.APPROVED}
+    assert not PeriodicReport.objects.filter(form_code=demo_plans.YEAR_FORM).exists()
+
+    catalogue_load()
+    versions = {
+        v.indicator.code: v
+        for v in IndicatorVersion.objects.filter(indicator__code__in=LAO_CAI_ROWS)
+        .select_related("indicator")
+        .order_by("indicator_id", "version")
+    }
+    _, defs = definitions_current()
+    parts = element_parts(defs)
+    can_give = {
+        code: (parts[(code, "numerator")], parts.get((code, "denominator")))
+        for code, version in versions.items()
+        if (code, "numerator") in parts
+        and ((code, "denominator") in parts or version.multiplier == 1)
+    }
+    # the mortality rates, skilled birth attendance, low birth weight (newborns weighed on
+    # the quarterly form only) and early breastfeeding at least
+    assert {"neonatal_mortality", "skilled_birth_attendance", "low_birth_weight"} <= set(can_give)
+    points = other_series(user=officer, versions=versions,
+                          units=[UnitSpec(rw.province.pk)], years=[2026])  # fmt: skip
+
+    def total(part) -> int:  # type: ignore[no-untyped-def]
+        element, cells = part
+        filters = {"report__in": quarters, "element": element}
+        return _sum(**filters, **({"cell__in": cells} if cells else {}))
+
+    for code, (num, den) in can_give.items():
+        point = points[(code, "all", rw.province.pk, 2026)][rv.APPROVED_AGGREGATE]
+        multiplier = versions[code].multiplier
+        expected = total(num) if den is None else multiplier * total(num) / total(den)
+        assert abs(point.value - expected) < 0.05, code
+        assert not point.complete  # three quarters of four
+    # at a mountainous province's levels: most births in a facility, not all
+    births = points[("skilled_birth_attendance", "all", rw.province.pk, 2026)]
+    assert 80 < births[rv.APPROVED_AGGREGATE].value < 97
