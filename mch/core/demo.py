@@ -134,10 +134,10 @@ def demo_setup(*, progress: Progress | None = None) -> None:
 
     definitions_load()
     demo_reports_load()
-    from mch.aggregate_data.demo_plans import demo_plan_reports_load  # Bắc Giang, Bình Thuận
+    from mch.aggregate_data.demo_plans import demo_plan_reports_load  # the seed plans
 
     say(
-        "Báo cáo định kỳ của các kế hoạch Bắc Giang, Bình Thuận: "
+        "Báo cáo định kỳ của các kế hoạch Bắc Giang, Bình Thuận, Lào Cai: "
         f"{demo_plan_reports_load()} báo cáo mới."
     )
     from mch.reported_values.demo import demo_reported_values_load

@@ -5,6 +5,7 @@ the definitions' ``gives``), and a dissolved province's year covered through the
 
 from __future__ import annotations
 
+from mch.aggregate_data import demo_plans
 from mch.aggregate_data.demo_plans import demo_plan_reports_load
 from mch.aggregate_data.models import DataValue, ReportStatus
 from mch.indicators.models import IndicatorVersion
@@ -39,7 +40,9 @@ def test_every_indicator_a_commune_report_gives(rw) -> None:  # type: ignore[no-
     points = other_series(user=_officer(rw), versions=_versions(), units=[UnitSpec(old.pk)],
                           years=[2024])  # fmt: skip
 
-    y = {"report__unit": old, "report__period_start__year": 2024}
+    # the series reads a unit's longest approved reports of the year: here the year's
+    y = {"report__unit": old, "report__period_start__year": 2024,
+         "report__form_code": demo_plans.YEAR_FORM}  # fmt: skip
     births = _approved(element="live_births", **y)
     deliveries = _approved(element="deliveries", **y)
     d0_27 = _approved(element="child_deaths", cell="d0_27", **y)
@@ -71,8 +74,11 @@ def test_a_dissolved_province_covers_its_year_through_the_lineage(rw) -> None:  
                           units=[UnitSpec(old.pk, parts)], years=[2025])  # fmt: skip
 
     point = points[("facility_birth", "all", old.pk, 2025)][rv.APPROVED_AGGREGATE]
-    first_half = {"report__unit": old, "report__period_start__year": 2025}
+    # through the lineage: the monthly reports
+    month = {"report__form_code": demo_plans.FORM}
+    first_half = {"report__unit": old, "report__period_start__year": 2025, **month}
     second_half = {
+        **month,
         "report__unit__in": parts,
         "report__period_start__year": 2025,
         "report__period_start__month__gte": 7,
@@ -91,8 +97,10 @@ def test_a_dissolved_province_covers_its_year_through_the_lineage(rw) -> None:  
     assert "01/2025–06/2025" in point.detail and "07/2025–12/2025" in point.detail
     assert old.name in point.detail
     assert rw.commune.name in point.detail and rw.other_commune.name in point.detail
-    # without the lineage the year is the old province's six months only
+    # without the lineage the year is the old province's six months only (its two quarters)
     alone = other_series(user=_officer(rw), versions=_versions(), units=[UnitSpec(old.pk)],
                          years=[2025])  # fmt: skip
     own = alone[("facility_birth", "all", old.pk, 2025)][rv.APPROVED_AGGREGATE]
-    assert own.denominator == _approved(element="deliveries", **first_half) < every
+    quarters = {**first_half, "report__form_code": demo_plans.QUARTER_FORM}
+    assert own.denominator == _approved(element="deliveries", **quarters) < every
+    assert own.denominator == _approved(element="deliveries", **first_half)
